@@ -1,0 +1,80 @@
+import 'reflect-metadata';
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigErrors, TsipsError } from './errors.js';
+import { TsipsServer } from './server.js';
+import { VERSION } from './version.js';
+
+/**
+ * `tsips -f <cfg>`: run in the foreground; `-C` checks the config and exits 0/1 with every
+ * error as `file:line:col: message (hint: ...)` (like `opensips -C`); `-l` sets log_level.
+ * SIGTERM/SIGINT stop the server cleanly, once.
+ */
+function parseLevel(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < -3 || n > 4) throw new InvalidArgumentError('log level must be an integer from -3 to 4');
+  return n;
+}
+
+const program = new Command()
+  .name('tsips')
+  .description('tsips: a SIP server with the OpenSIPS module system')
+  .option('-f, --config <file>', 'configuration file', 'config/tsips.cfg')
+  .option('-C, --check', 'check the configuration and exit (0 = ok, 1 = errors)')
+  .option('-l, --log-level <level>', 'log_level override (-3 alert .. 4 debug)', parseLevel)
+  .version(VERSION, '-V, --version');
+
+async function main(): Promise<number> {
+  program.parse();
+  const opts = program.opts<{ config: string; check?: boolean; logLevel?: number }>();
+  let server: TsipsServer;
+  try {
+    server = await TsipsServer.load({ configFile: opts.config, overrides: { log_level: opts.logLevel } });
+  } catch (err) {
+    return reportStartupError(err);
+  }
+  if (opts.check) {
+    process.stdout.write(`${opts.config}: configuration is valid\n`);
+    return 0;
+  }
+  try {
+    await server.start();
+  } catch (err) {
+    await server.stop().catch(() => undefined);
+    return reportStartupError(err);
+  }
+  return new Promise<number>((resolve) => {
+    const shutdown = (signal: string) => {
+      server.log.info({ signal }, 'shutting down');
+      server.stop().then(
+        () => resolve(0),
+        (err) => {
+          server.log.error({ err }, 'shutdown failed');
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', shutdown);
+  });
+}
+
+function reportStartupError(err: unknown): number {
+  if (err instanceof ConfigErrors) {
+    for (const e of err.errors) process.stderr.write(`ERROR: ${e.render()}\n`);
+    process.stderr.write(`${err.errors.length} error(s) in the configuration\n`);
+  } else if (err instanceof TsipsError) process.stderr.write(`ERROR: ${err.render()}\n`);
+  else process.stderr.write(`ERROR: ${(err as Error)?.stack ?? String(err)}\n`);
+  return 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+    // the logger flushes asynchronously; exit once the loop has nothing else to do
+    setTimeout(() => process.exit(code), 200).unref();
+  },
+  (err) => {
+    process.stderr.write(`fatal: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,301 @@
+import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import type { HookBus } from '../../hooks.js';
+import type { FramerHost, MessageSink, ProtoHandler, StreamFramer } from '../proto.js';
+import type { Listener, ProtoName, ReceiveInfo, SendResult } from '../types.js';
+import { REASON, reasonForSocketError } from './reasons.js';
+import { ConnState, type CloseReason, type StreamProtoOptions, type TcpConnInfo, type TcpProfile } from './types.js';
+
+type FailFn = (error: string) => void;
+
+/** What a connection asks of its manager. */
+export interface ConnOwner {
+  readonly log: Logger;
+  readonly hooks: HookBus;
+  /** an outbound connect completed */
+  onConnected(conn: TcpConnection): void;
+  /** take the connection out of service (idempotent); `detail` goes to waiting senders */
+  drop(conn: TcpConnection, reason: CloseReason, detail?: string): void;
+}
+
+interface QueuedWrite {
+  buf: Buffer;
+  onFail: FailFn | undefined;
+}
+
+export interface ConnInit {
+  id: number;
+  proto: ProtoName;
+  handler: ProtoHandler;
+  socket: Socket;
+  listener: Listener | null;
+  outbound: boolean;
+  profile: TcpProfile;
+  options: Readonly<StreamProtoOptions>;
+  sink: MessageSink;
+  remoteIp: string;
+  remotePort: number;
+}
+
+/**
+ * One stream connection: the socket, its framer, the write path (ordered, bounded, with a
+ * no-progress timeout) and the deadlines the manager's periodic scan checks. Socket handlers
+ * are created once per connection; nothing allocates a closure per message.
+ */
+export class TcpConnection implements TcpConnInfo, FramerHost {
+  readonly id: number;
+  readonly proto: ProtoName;
+  readonly listener: Listener | null;
+  readonly outbound: boolean;
+  readonly profile: TcpProfile;
+  readonly options: Readonly<StreamProtoOptions>;
+  readonly remoteIp: string;
+  readonly remotePort: number;
+  readonly aliases: number[];
+  readonly socket: Socket;
+  state: number;
+  localIp = '';
+  localPort = 0;
+  /** ms since epoch; the idle scan closes the connection after it */
+  lifetimeDeadline: number;
+  /** ms since epoch by which the message being read must be complete; 0 = none pending */
+  readDeadline = 0;
+  closedEvent = false;
+  rcv: ReceiveInfo;
+  readonly framer: StreamFramer;
+
+  private readonly owner: ConnOwner;
+  private readonly sink: MessageSink;
+  private delivered = 0;
+  /** writes node still holds (the kernel did not take them at once) */
+  private pendingWrites = 0;
+  private pendingFails: FailFn[] | null = null;
+  private writeTimer: NodeJS.Timeout | undefined;
+  private connectQueue: QueuedWrite[] | null = null;
+  private connectTimer: NodeJS.Timeout | undefined;
+
+  constructor(owner: ConnOwner, init: ConnInit) {
+    this.owner = owner;
+    this.id = init.id;
+    this.proto = init.proto;
+    this.socket = init.socket;
+    this.listener = init.listener;
+    this.outbound = init.outbound;
+    this.profile = init.profile;
+    this.options = init.options;
+    this.sink = init.sink;
+    this.remoteIp = init.remoteIp;
+    this.remotePort = init.remotePort;
+    this.aliases = [init.remotePort];
+    this.state = init.outbound ? ConnState.CONNECTING : ConnState.OK;
+    if (init.outbound) this.connectQueue = [];
+    this.lifetimeDeadline = Date.now() + this.profile.conLifetime * 1000;
+    if (!init.outbound) this.takeLocalAddress();
+    this.rcv = this.makeRcv();
+    const socket = this.socket;
+    socket.setNoDelay(true);
+    socket.on('data', this.onData);
+    socket.on('end', this.onEnd);
+    socket.on('error', this.onError);
+    socket.on('close', this.onClose);
+    if (!init.handler.createFramer) throw new Error(`proto ${init.proto} has no stream framer`);
+    this.framer = init.handler.createFramer(this);
+  }
+
+  /** Outbound: start the connect; data sent meanwhile is queued (bounded). */
+  connect(localAddress: string | undefined, family: 4 | 6): void {
+    this.connectTimer = setTimeout(this.onConnectTimeout, this.profile.connectTimeout);
+    this.socket.once('connect', this.onConnect);
+    this.socket.connect({ host: this.remoteIp, port: this.remotePort, localAddress, family });
+  }
+
+  /** Queue or write `buf` in order. A failure known only later calls onFail once. */
+  send(buf: Buffer, onFail?: FailFn): SendResult {
+    if (this.state === ConnState.OK) return this.writeNow(buf, onFail);
+    if (this.state === ConnState.CONNECTING) {
+      const q = this.connectQueue!;
+      if (q.length >= this.options.maxPendingWrites) return this.overflow();
+      q.push({ buf, onFail });
+      return { ok: true, conId: this.id };
+    }
+    return { ok: false, error: `connection ${this.id} is closed` };
+  }
+
+  /** Extend-only lifetime refresh (traffic, dst_attr): never shortens the deadline. */
+  extendLifetime(secs: number): void {
+    const d = Date.now() + secs * 1000;
+    if (d > this.lifetimeDeadline) this.lifetimeDeadline = d;
+  }
+
+  get idle(): boolean {
+    return this.pendingWrites === 0;
+  }
+
+  // ---- FramerHost ----
+
+  deliver(msg: Buffer): void {
+    if (this.state !== ConnState.OK) return;
+    this.delivered++;
+    this.extendLifetime(this.profile.conLifetime);
+    const base = this.rcv;
+    const rcv: ReceiveInfo = {
+      proto: base.proto,
+      srcIp: base.srcIp,
+      srcPort: base.srcPort,
+      dstIp: base.dstIp,
+      dstPort: base.dstPort,
+      conId: base.conId,
+      listener: base.listener,
+      time: performance.now(),
+    };
+    const hooks = this.owner.hooks;
+    if (hooks.trace.isUsed())
+      hooks.trace.call({ direction: 'in', buf: msg, proto: this.proto, srcIp: rcv.srcIp, srcPort: rcv.srcPort, dstIp: rcv.dstIp, dstPort: rcv.dstPort, conId: this.id });
+    try {
+      this.sink.receive(msg, rcv);
+    } catch (e) {
+      this.owner.log.error({ err: e, conId: this.id, peer: `${this.remoteIp}:${this.remotePort}` }, 'message handler threw');
+    }
+  }
+
+  write(buf: Buffer): void {
+    this.send(buf);
+  }
+
+  fail(reason: string): void {
+    this.owner.log.info({ conId: this.id, peer: `${this.remoteIp}:${this.remotePort}`, reason }, 'closing connection: framing error');
+    this.owner.drop(this, { kind: 'protocol', text: reason });
+  }
+
+  // ---- teardown (called by the manager's drop) ----
+
+  /** Stop everything: timers, socket, waiting senders. */
+  teardown(reason: CloseReason, detail: string | undefined): void {
+    this.state = stateAfter(reason);
+    clearTimeout(this.connectTimer);
+    clearTimeout(this.writeTimer);
+    this.socket.destroy();
+    const why = detail ?? reason.text;
+    const queued = this.connectQueue;
+    const pending = this.pendingFails;
+    this.connectQueue = null;
+    this.pendingFails = null;
+    if (queued) for (const q of queued) q.onFail?.(why);
+    if (pending) for (const f of pending) f(why);
+  }
+
+  // ---- internals ----
+
+  private writeNow(buf: Buffer, onFail: FailFn | undefined): SendResult {
+    if (this.pendingWrites >= this.options.maxPendingWrites) return this.overflow();
+    this.socket.write(buf, this.onWritten);
+    if (this.socket.writableLength > 0) {
+      this.pendingWrites++;
+      if (onFail) (this.pendingFails ??= []).push(onFail);
+      this.writeTimer ??= setTimeout(this.onWriteTimeout, this.options.sendTimeout);
+    }
+    this.extendLifetime(this.profile.conLifetime);
+    return { ok: true, conId: this.id };
+  }
+
+  /** OpenSIPS: a full postponed-write queue fails the send and marks the connection bad. */
+  private overflow(): SendResult {
+    const error = `connection ${this.id}: more than ${this.options.maxPendingWrites} writes pending`;
+    this.owner.drop(this, REASON.writeError, error);
+    return { ok: false, error };
+  }
+
+  private readonly onWritten = (err?: Error | null): void => {
+    if (err || this.pendingWrites === 0) return; // errors arrive through 'error'
+    if (this.socket.writableLength === 0) {
+      this.pendingWrites = 0;
+      this.pendingFails = null;
+      clearTimeout(this.writeTimer);
+      this.writeTimer = undefined;
+    } else this.writeTimer?.refresh(); // progress: the timeout counts from the last completed write
+  };
+
+  private readonly onWriteTimeout = (): void => {
+    this.writeTimer = undefined;
+    this.owner.drop(this, REASON.writeError, `connection ${this.id}: write pending for more than ${this.options.sendTimeout} ms`);
+  };
+
+  private readonly onConnect = (): void => {
+    clearTimeout(this.connectTimer);
+    this.connectTimer = undefined;
+    if (this.state !== ConnState.CONNECTING) return;
+    this.state = ConnState.OK;
+    this.takeLocalAddress();
+    this.rcv = this.makeRcv();
+    this.owner.onConnected(this);
+    const queued = this.connectQueue;
+    this.connectQueue = null;
+    if (queued) for (const q of queued) if (!this.writeNow(q.buf, q.onFail).ok) return;
+  };
+
+  private readonly onConnectTimeout = (): void => {
+    this.connectTimer = undefined;
+    this.owner.drop(this, REASON.connectFailed, `connect to ${this.remoteIp}:${this.remotePort} timed out after ${this.profile.connectTimeout} ms`);
+  };
+
+  private readonly onData = (chunk: Buffer): void => {
+    if (this.state !== ConnState.OK) return;
+    const before = this.delivered;
+    try {
+      this.framer.push(chunk);
+    } catch (e) {
+      this.owner.log.error({ err: e, conId: this.id }, 'stream framer threw');
+      this.owner.drop(this, REASON.internal);
+      return;
+    }
+    if (this.state !== ConnState.OK) return;
+    if (!this.framer.pending) this.readDeadline = 0;
+    else if (this.readDeadline === 0 || this.delivered !== before) this.readDeadline = Date.now() + this.profile.msgReadTimeout * 1000;
+  };
+
+  private readonly onEnd = (): void => {
+    this.owner.drop(this, REASON.eof);
+  };
+
+  private readonly onError = (err: NodeJS.ErrnoException): void => {
+    if (this.state === ConnState.CONNECTING) this.owner.drop(this, REASON.connectFailed, err.message);
+    else this.owner.drop(this, reasonForSocketError(err), err.message);
+  };
+
+  private readonly onClose = (): void => {
+    this.owner.drop(this, REASON.unknown);
+  };
+
+  private takeLocalAddress(): void {
+    this.localIp = this.socket.localAddress ?? this.listener?.ip ?? '';
+    this.localPort = this.socket.localPort ?? 0;
+  }
+
+  private makeRcv(): ReceiveInfo {
+    return {
+      proto: this.proto,
+      srcIp: this.remoteIp,
+      srcPort: this.remotePort,
+      dstIp: this.localIp,
+      dstPort: this.localPort,
+      conId: this.id,
+      listener: this.listener,
+      time: 0,
+    };
+  }
+}
+
+/** The OpenSIPS state a removed connection is left in (what tcpClosed taps see). */
+function stateAfter(reason: CloseReason): number {
+  switch (reason.kind) {
+    case 'eof':
+      return ConnState.EOF;
+    case 'reset':
+    case 'keepalive':
+    case 'error':
+      return ConnState.ERROR;
+    default:
+      return ConnState.BAD;
+  }
+}

@@ -1,0 +1,73 @@
+import { MiError, type MiCommandSpec, type TcpConnInfo, type TcpManager } from '@tsips/core';
+import type { TcpTraceControl } from './trace.js';
+
+export interface ProtoTcpState {
+  tcp: TcpManager;
+  trace: TcpTraceControl;
+}
+
+const INVALID_PARAMS = -32602; // JSON-RPC "Invalid params"
+
+/** `tcp_trace [trace_mode]` (master name `tcp:trace`), tcp-core.md §5 MI. */
+export const tcpTrace: MiCommandSpec<ProtoTcpState> = {
+  help: 'show or switch TCP connection-event tracing: trace_mode on|off',
+  aliases: ['tcp:trace'],
+  recipes: [
+    { params: [], run: (_p, st) => ({ 'TCP tracing': st.trace.on ? 'on' : 'off' }) },
+    {
+      params: ['trace_mode'],
+      run: (p, st) => {
+        const mode = String(p.trace_mode).toLowerCase();
+        if (mode !== 'on' && mode !== 'off') throw new MiError(INVALID_PARAMS, 'Invalid params', "trace_mode should be 'on' or 'off'");
+        st.trace.on = mode === 'on';
+        return 'OK';
+      },
+    },
+  ],
+};
+
+/**
+ * `list_tcp_conns` (master `tcp:list [proto]`). JSON objects cannot repeat a key, so the
+ * OpenSIPS repeated "Alias port" entries become one array (first = the real remote port).
+ */
+export const listTcpConns: MiCommandSpec<ProtoTcpState> = {
+  help: 'list the TCP-based connections (optionally of one proto)',
+  aliases: ['tcp:list'],
+  recipes: [
+    { params: [], run: (_p, st) => listConns(st.tcp, undefined) },
+    {
+      params: ['proto'],
+      run: (p, st) => {
+        const proto = String(p.proto).toLowerCase();
+        if (!st.tcp.hasProto(proto)) throw new MiError(400, 'Bad protocol');
+        return listConns(st.tcp, proto);
+      },
+    },
+  ],
+};
+
+function listConns(tcp: TcpManager, proto: string | undefined): { Connections: Record<string, unknown>[] } | null {
+  if (!tcp.enabled) return null;
+  const out: Record<string, unknown>[] = [];
+  for (const c of tcp.list()) if (proto === undefined || c.proto === proto) out.push(dumpConn(c));
+  return { Connections: out };
+}
+
+function dumpConn(c: TcpConnInfo): Record<string, unknown> {
+  return {
+    ID: c.id,
+    Type: c.proto,
+    State: c.state,
+    Remote: `${c.remoteIp}:${c.remotePort}`,
+    Local: `${c.localIp}:${c.localPort}`,
+    Lifetime: localTime(c.lifetimeDeadline),
+    'Alias port': [...c.aliases],
+  };
+}
+
+/** "YYYY-MM-DD HH:MM:SS" in local time, as OpenSIPS prints the expiry */
+export function localTime(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}

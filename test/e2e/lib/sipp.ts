@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface SippResult {
+  code: number | null;
+  /** successful / failed calls from SIPp's final statistics (-trace_stat) */
+  successful: number;
+  failed: number;
+  retransmissions: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface SippOptions {
+  /** built-in scenario (-sn) or a scenario file (-sf) */
+  scenario: { builtin: 'uac' | 'uas' | string } | { file: string };
+  /** where SIPp listens: -i 127.0.0.1 -p <port> */
+  port: number;
+  /** remote host:port (the proxy or, with rsa, the R-URI target) */
+  remote?: string;
+  /** -rsa: send to this address instead of `remote` */
+  rsa?: string;
+  transport?: 'u1' | 'un' | 't1' | 'tn';
+  calls?: number;
+  rate?: number;
+  /** stop after this many seconds whatever happens (-timeout) */
+  timeoutS?: number;
+  extra?: string[];
+}
+
+/** SIPp's statistics file: the last line of the -trace_stat CSV holds the cumulative counters. */
+export function parseSippStats(csv: string): { successful: number; failed: number; retransmissions: number } {
+  const lines = csv.trim().split('\n');
+  const head = lines[0]!.split(';');
+  const last = lines[lines.length - 1]!.split(';');
+  const col = (name: string) => {
+    const i = head.indexOf(name);
+    return i >= 0 ? Number(last[i]) || 0 : 0;
+  };
+  return { successful: col('SuccessfulCall(C)'), failed: col('FailedCall(C)'), retransmissions: col('Retransmissions(C)') };
+}
+
+/**
+ * Run SIPp (loopback only) until it ends: the UAC side stops after `calls` calls, a UAS side
+ * is stopped by the caller through the returned `stop()` or by its `timeoutS`.
+ */
+export function runSipp(o: SippOptions): { done: Promise<SippResult>; stop: () => void; pid: number | undefined } {
+  const dir = mkdtempSync(join(tmpdir(), 'sipp-'));
+  const args = [
+    ...('builtin' in o.scenario ? ['-sn', o.scenario.builtin] : ['-sf', o.scenario.file]),
+    '-i', '127.0.0.1', '-p', String(o.port),
+    '-t', o.transport ?? 'u1',
+    '-nostdin', '-trace_stat', '-fd', '1', '-stf', join(dir, 'stats.csv'),
+    '-timeout', `${o.timeoutS ?? 60}s`, '-timeout_error',
+    ...(o.calls !== undefined ? ['-m', String(o.calls)] : []),
+    ...(o.rate !== undefined ? ['-r', String(o.rate)] : []),
+    ...(o.rsa ? ['-rsa', o.rsa] : []),
+    ...(o.extra ?? []),
+    ...(o.remote ? [o.remote] : []),
+  ];
+  const p = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<SippResult>((resolve) => {
+    p.on('exit', (code) => {
+      let stats = { successful: 0, failed: 0, retransmissions: 0 };
+      try {
+        const f = readdirSync(dir).find((x) => x === 'stats.csv');
+        if (f) stats = parseSippStats(readFileSync(join(dir, f), 'utf8'));
+      } catch {
+        // no stats written: counters stay 0 and the exit code tells
+      }
+      resolve({ code, ...stats, stdout, stderr });
+    });
+  });
+  return { done, stop: () => p.kill('SIGINT'), pid: p.pid };
+}

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTsips, writeConfig, type TsipsProcess } from './lib/tsips.js';
+import { runSipp } from './lib/sipp.js';
+
+// Issue 3 acceptance: sipp -sn uac -> tsips (stateless) -> sipp -sn uas, UDP and TCP, 1000 calls, 0 failed.
+// SIPp's uac sends to the proxy (-rsa) with the UAS as R-URI; ACK/BYE carry the UAS as R-URI too.
+const PROXY = 15160;
+const UAS = 15180;
+const UAC = 15190;
+
+const config = `
+log_level = 1
+socket = udp:127.0.0.1:${PROXY}
+socket = tcp:127.0.0.1:${PROXY}
+loadmodule "proto_udp"
+loadmodule "proto_tcp"
+loadmodule "sl"
+loadmodule "maxfwd"
+loadmodule "sipmsgops"
+route {
+    if (!mf_process_maxfwd_header(10)) { sl_send_reply(483, "Too Many Hops"); exit; }
+    forward();
+}
+`;
+
+describe('stateless relay with SIPp (issue 3)', () => {
+  let tsips: TsipsProcess;
+  beforeAll(async () => {
+    tsips = await startTsips(writeConfig(config));
+  });
+  afterAll(async () => {
+    await tsips?.stop();
+  });
+
+  for (const transport of ['u1', 't1'] as const) {
+    it(`1000 calls over ${transport === 'u1' ? 'UDP' : 'TCP'}: 0 failed`, async () => {
+      const uas = runSipp({ scenario: { builtin: 'uas' }, port: UAS, transport, timeoutS: 90 });
+      try {
+        await new Promise((r) => setTimeout(r, 300));
+        const uac = runSipp({
+          scenario: { builtin: 'uac' },
+          port: UAC,
+          transport,
+          remote: `127.0.0.1:${UAS}`,
+          rsa: `127.0.0.1:${PROXY}`,
+          calls: 1000,
+          rate: 200,
+          timeoutS: 60,
+        });
+        const r = await uac.done;
+        expect({ code: r.code, failed: r.failed, successful: r.successful }, r.stderr).toEqual({ code: 0, failed: 0, successful: 1000 });
+      } finally {
+        uas.stop();
+        await uas.done;
+      }
+    });
+  }
+});

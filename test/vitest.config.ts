@@ -1,0 +1,7 @@
+import { defineConfig, mergeConfig } from 'vitest/config';
+import shared from '../vitest.shared.js';
+
+// End-to-end tests start real processes on fixed loopback ports: run files one at a time.
+export default mergeConfig(shared, defineConfig({
+  test: { include: ['e2e/**/*.test.ts'], fileParallelism: false, testTimeout: 120_000, hookTimeout: 60_000 },
+}));
