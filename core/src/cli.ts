@@ -42,6 +42,8 @@ async function main(): Promise<number> {
     await server.stop().catch(() => undefined);
     return reportStartupError(err);
   }
+  // a banner on stdout whatever log_level says: scripts and tests wait for it
+  process.stdout.write(`tsips ${VERSION} listening on ${server.config.listeners.map((l) => l.name).join(', ') || 'no sockets'}\n`);
   return new Promise<number>((resolve) => {
     const shutdown = (signal: string) => {
       server.log.info({ signal }, 'shutting down');

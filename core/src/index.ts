@@ -37,6 +37,7 @@ export { isTruthy, toInt, toStr, type ScriptValue } from './script/values.js';
 export { ScriptEngine } from './script/engine.js';
 export { FlagNames } from './script/flags.js';
 export type { ScriptSymbols } from './script/symbols.js';
+export { pvAccessor, type PvAccessor } from './script/pv-accessor.js';
 
 export { SipCore } from './sip-core.js';
 export { replyDestination, nextViaDestination } from './routing/replies.js';

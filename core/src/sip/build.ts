@@ -23,7 +23,7 @@ export interface BuildOptions {
 
 /** End of header line k (start of the next line, or of the empty line). */
 export function lineEnd(m: SipMessage, k: number): number {
-  return k + STRIDE < m._h.length ? m._h[k + 1 + STRIDE]! : m._hdrEnd;
+  return k + STRIDE < m._count() ? m._h[k + 1 + STRIDE]! : m._hdrEnd;
 }
 
 /**
@@ -36,7 +36,7 @@ export function changedLine(m: SipMessage, ed: Edits, k: number, topVia: number)
   if (cut === 0 && !via) return undefined;
   const s = m._s;
   const h = m._h;
-  const r = listRanges(s, h[k + 2]!, h[k + 3]!);
+  const r = listRanges(m.buf, h[k + 2]!, h[k + 3]!);
   let first = s.slice(r[2 * cut], r[2 * cut + 1]);
   if (via) for (const [name, value] of ed.viaParams) first = setViaParam(first, name, value);
   return s.slice(h[k + 1], h[k + 2]) + binary(first) + s.slice(r[2 * cut + 1], lineEnd(m, k));
@@ -76,12 +76,13 @@ export function buildMessage(m: SipMessage, opts?: BuildOptions): Buffer {
   const topVia = ed ? ed.topViaLine() : -1;
   const clName = matcherOf(H_CONTENT_LENGTH);
   let clDone = false;
-  for (let k = 0; k < h.length; k += STRIDE) {
+  const n = m._count();
+  for (let k = 0; k < n; k += STRIDE) {
     if (ed?.gone.has(k)) continue;
     const end = lineEnd(m, k);
     if (m._is(k, clName)) {
       // keep the first Content-Length line when it is right, drop or rewrite the others
-      if (!clDone && parseDec(s, h[k + 2]!, h[k + 3]!, 0x7fffffff) === body.length) w.range(h[k + 1]!, end);
+      if (!clDone && parseDec(m.buf, h[k + 2]!, h[k + 3]!, 0x7fffffff) === body.length) w.range(h[k + 1]!, end);
       else if (!clDone) w.text(`${s.slice(h[k + 1], h[k + 2])}${body.length}\r\n`);
       clDone = true;
       continue;

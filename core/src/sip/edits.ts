@@ -4,6 +4,7 @@
  * lines ...); build() renders that state over the received bytes. changeMark()/revertTo()
  * truncate the log and replay it, which is how per-branch changes are undone.
  */
+import { bytesOf } from './chars.js';
 import { H_VIA, type NameMatch, matchLine, matcherFor, matcherOf, signature } from './headers.js';
 import { listRanges, splitList } from './lists.js';
 import type { SipMessage } from './message.js';
@@ -28,6 +29,12 @@ interface Op {
 export interface AddedLine {
   text: string;
   lname: string;
+  /** lname as bytes, to match it like a received header */
+  lbytes: Buffer;
+}
+
+function line(text: string, lname: string): AddedLine {
+  return { text, lname, lbytes: bytesOf(lname) };
 }
 
 function addedLine(text: string): AddedLine {
@@ -37,7 +44,7 @@ function addedLine(text: string): AddedLine {
   const colon = t.indexOf(':');
   if (colon <= 0) throw new Error(`header line "${t}" is not "Name: value"`);
   const name = t.slice(0, colon).trim();
-  return { text: t, lname: name.toLowerCase() };
+  return line(t, name.toLowerCase());
 }
 
 export class Edits {
@@ -88,8 +95,8 @@ export class Edits {
   /** The first received Via line still present (table index), or -1. */
   topViaLine(): number {
     const via = matcherOf(H_VIA);
-    const h = this.msg._h;
-    for (let k = 0; k < h.length; k += STRIDE) if (!this.gone.has(k) && this.msg._is(k, via)) return k;
+    const n = this.msg._count();
+    for (let k = 0; k < n; k += STRIDE) if (!this.gone.has(k) && this.msg._is(k, via)) return k;
     return -1;
   }
 
@@ -112,7 +119,7 @@ export class Edits {
         this.body = op.body;
         if (op.b !== undefined) {
           this.remove('Content-Type');
-          this.tail.push({ text: `Content-Type: ${op.b}`, lname: 'content-type' });
+          this.tail.push(line(`Content-Type: ${op.b}`, 'content-type'));
         } else if (op.body!.length === 0) {
           this.remove('Content-Type');
         }
@@ -122,9 +129,9 @@ export class Edits {
 
   private remove(name: string): number {
     const m = matcherFor(name);
-    const h = this.msg._h;
     let n = 0;
-    for (let k = 0; k < h.length; k += STRIDE) {
+    const slots = this.msg._count();
+    for (let k = 0; k < slots; k += STRIDE) {
       if (!this.gone.has(k) && this.msg._is(k, m)) {
         this.gone.add(k);
         this.skip.delete(k);
@@ -138,10 +145,10 @@ export class Edits {
     const m = matcherFor(name);
     if (cutFirstValue(this.top, m)) return true;
     const h = this.msg._h;
-    const s = this.msg._s;
-    for (let k = 0; k < h.length; k += STRIDE) {
+    const n = this.msg._count();
+    for (let k = 0; k < n; k += STRIDE) {
       if (this.gone.has(k) || !this.msg._is(k, m)) continue;
-      const values = listRanges(s, h[k + 2]!, h[k + 3]!).length >> 1;
+      const values = listRanges(this.msg.buf, h[k + 2]!, h[k + 3]!).length >> 1;
       const cut = (this.skip.get(k) ?? 0) + 1;
       if (cut >= values) {
         this.gone.add(k);
@@ -157,7 +164,7 @@ export class Edits {
 
 /** Added lines are matched through the same matcher as received ones (compact forms too). */
 function matches(line: AddedLine, m: NameMatch): boolean {
-  return matchLine(line.lname, signature(line.lname, 0, line.lname.length), 0, m);
+  return matchLine(line.lbytes, signature(line.lbytes, 0, line.lbytes.length), 0, m);
 }
 
 function dropMatching(lines: AddedLine[], m: NameMatch): number {

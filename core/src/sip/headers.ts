@@ -3,7 +3,7 @@
  * (RFC 3261 7.3.3 and the IANA registry; a compact form shares the id of its long form)
  * and the name matching used by lookups.
  */
-import { LOWER } from './chars.js';
+import { type Bytes, LOWER } from './chars.js';
 
 export const H_OTHER = 0;
 export const H_VIA = 1;
@@ -56,43 +56,58 @@ for (let id = 1; id < CANONICAL.length; id++) byLower.set(CANONICAL[id]!, id);
 export const FOLDED = 0x100;
 const MAX_NAME = 1 << 21;
 
-export function signature(s: string, start: number, len: number): number {
-  return len >= MAX_NAME ? 0 : (len << 9) | LOWER[s.charCodeAt(start)]!;
+export function signature(b: Bytes, start: number, len: number): number {
+  return len >= MAX_NAME ? 0 : (len << 9) | LOWER[b[start]!]!;
+}
+
+function sigOf(lname: string): number {
+  return lname ? signature(Buffer.from(lname, 'latin1'), 0, lname.length) : -1;
 }
 
 /** What a lookup compares: the signatures of the long and compact forms and the lower-case long name. */
 export interface NameMatch {
   long: number;
   short: number;
-  lname: string;
+  lname: Uint8Array;
 }
 
 const MATCH: NameMatch[] = CANONICAL.map((name) => {
   const lname = name.toLowerCase();
-  return { long: lname ? signature(lname, 0, lname.length) : -1, short: -1, lname };
+  return { long: sigOf(lname), short: -1, lname: Buffer.from(lname, 'latin1') };
 });
-for (const [c, long] of Object.entries(COMPACT)) MATCH[byLower.get(long.toLowerCase())!]!.short = signature(c, 0, 1);
+for (const [c, long] of Object.entries(COMPACT)) MATCH[byLower.get(long.toLowerCase())!]!.short = sigOf(c);
 
 /** The matcher of a known header id. */
 export function matcherOf(id: number): NameMatch {
   return MATCH[id]!;
 }
 
+const NO_MATCH: NameMatch = { long: -2, short: -2, lname: new Uint8Array(0) };
+/** matchers of other names asked for (scripts use a handful; bounded anyway) */
+const others = new Map<string, NameMatch>();
+
 /** The matcher for a header name given by a caller (long or compact form, any case). */
 export function matcherFor(name: string): NameMatch {
   const id = headerId(name);
   if (id !== H_OTHER) return MATCH[id]!;
-  const lname = name.toLowerCase();
-  return { long: lname ? signature(lname, 0, lname.length) : -1, short: -1, lname };
+  let m = others.get(name);
+  if (m === undefined) {
+    const lname = name.toLowerCase();
+    // header names are ASCII tokens: anything else can name no header
+    m = /^[\x21-\x7e]+$/.test(lname) ? { long: sigOf(lname), short: -1, lname: Buffer.from(lname, 'latin1') } : NO_MATCH;
+    if (others.size >= 1024) others.clear();
+    others.set(name, m);
+  }
+  return m;
 }
 
 /** Is the header whose table entry is (meta, start) named as `m` says? */
-export function matchLine(s: string, meta: number, start: number, m: NameMatch): boolean {
+export function matchLine(b: Bytes, meta: number, start: number, m: NameMatch): boolean {
   const sig = meta & ~FOLDED;
   if (sig === m.short) return true;
   if (sig !== m.long) return false;
   const l = m.lname;
-  for (let i = 1; i < l.length; i++) if (LOWER[s.charCodeAt(start + i)] !== l.charCodeAt(i)) return false;
+  for (let i = 1; i < l.length; i++) if (LOWER[b[start + i]!] !== l[i]) return false;
   return true;
 }
 

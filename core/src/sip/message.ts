@@ -3,19 +3,18 @@
  * scan.ts); every header is parsed only when asked and the result cached. Changes are
  * recorded (edits.ts) and applied by build() (build.ts), which copies the received bytes.
  */
-import { isAscii } from 'node:buffer';
-import { WORD, hasHigh, isToken, parseDec, parseDecCapped } from './chars.js';
+import { WORD, isTokenRange, parseDec, parseDecCapped, skipWs, textAt } from './chars.js';
 import { SipParseError } from './errors.js';
 import {
   CANONICAL, H_CALL_ID, H_CONTACT, H_CONTENT_LENGTH, H_CSEQ, H_EXPIRES, H_FROM, H_MAX_FORWARDS,
-  H_RECORD_ROUTE, H_ROUTE, H_TO, H_VIA, type NameMatch, matchLine, matcherFor, matcherOf,
+  H_RECORD_ROUTE, H_ROUTE, H_TO, H_VIA, matcherFor, matcherOf,
 } from './headers.js';
-import { firstItem, splitList, unfold } from './lists.js';
-import { type Contact, type NameAddr, parseContact, parseNameAddr } from './nameaddr.js';
-import { FOLDED, STRIDE, bodyOffset, nameLength, scanHeaders } from './scan.js';
+import { listRanges } from './lists.js';
+import { type Contact, type NameAddr, contactOf, nameAddrAt } from './nameaddr.js';
+import { HeaderTable, STRIDE, nameLength } from './scan.js';
 import { type StartLine, parseStartLine } from './startline.js';
-import { type SipUri, parseUri } from './uri.js';
-import { type Via, parseVia } from './via.js';
+import { type SipUri, uriAt } from './uri.js';
+import { type Via, viaAt } from './via.js';
 import { type BuildOptions, buildMessage } from './build.js';
 import { Edits } from './edits.js';
 import { validateMessage } from './validate.js';
@@ -33,25 +32,18 @@ function rethrow(e: unknown, reason: string): never {
   throw e;
 }
 
-export class SipMessage implements StartLine {
-  readonly buf: Buffer;
+export class SipMessage extends HeaderTable implements StartLine {
   readonly isRequest: boolean = false;
   readonly status: number = 0;
-  /** @internal latin1 text of (at least) the start line and header section */
-  readonly _s: string;
-  /** @internal header table, STRIDE numbers per header (scan.ts) */
-  readonly _h: number[] = [];
-  /** @internal start line: offsets (startline.ts), its extent and the header section */
+  /** @internal start line offsets (startline.ts) */
   _a0 = 0; _a1 = 0; _u0 = 0; _u1 = 0; _v0 = 0; _v1 = 0; _r0 = 0; _r1 = 0;
   _strict = false;
+  /** @internal first byte of the start line and of the first header line */
   readonly _start: number;
   readonly _hdrStart: number;
-  readonly _hdrEnd: number;
-  readonly _bodyStart: number;
   /** @internal recorded changes (undefined until the first one) */
   _edits: Edits | undefined = undefined;
 
-  private _ascii = -1;
   private _method: string | undefined = undefined;
   private _ruri: string | undefined = undefined;
   private _callId: string | undefined = undefined;
@@ -67,7 +59,6 @@ export class SipMessage implements StartLine {
   private _contacts: Contact[] | '*' | undefined = undefined;
 
   private constructor(buf: Buffer) {
-    this.buf = buf;
     const len = buf.length;
     let textEnd = len;
     if (len > WHOLE_TEXT_LIMIT) {
@@ -75,18 +66,16 @@ export class SipMessage implements StartLine {
       if (p >= 0) textEnd = p + 4;
     }
     const s = (buf as unknown as Latin1).latin1Slice(0, textEnd);
-    this._s = s;
     let a = 0;
-    while (a < s.length && (s.charCodeAt(a) === 13 || s.charCodeAt(a) === 10)) a++; // RFC 3261 7.5
-    if (a === s.length) throw new SipParseError('Empty message');
-    this._start = a;
+    while (a < textEnd && (buf[a] === 13 || buf[a] === 10)) a++; // RFC 3261 7.5: CRLFs before the start line
+    if (a === textEnd) throw new SipParseError('Empty message');
     let nl = s.indexOf('\n', a);
-    if (nl < 0) nl = s.length;
-    const e = nl > a && s.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-    parseStartLine(s, a, e, this);
-    this._hdrStart = Math.min(nl + 1, s.length);
-    this._hdrEnd = scanHeaders(s, this._hdrStart, this._h);
-    this._bodyStart = Math.min(bodyOffset(s, this._hdrEnd), len);
+    if (nl < 0) nl = textEnd;
+    const hdrStart = Math.min(nl + 1, textEnd);
+    super(buf, s, hdrStart);
+    this._start = a;
+    this._hdrStart = hdrStart;
+    parseStartLine(buf, s, a, nl > a && buf[nl - 1] === 13 ? nl - 1 : nl, this);
   }
 
   /** Parses one message (framing is the transport's job). Throws SipParseError only. */
@@ -109,12 +98,12 @@ export class SipMessage implements StartLine {
 
   /** The Request-URI as written ('' for replies). */
   get ruri(): string {
-    if (this._ruri === undefined) this._ruri = this.isRequest ? this._text(this._u0, this._u1) : '';
+    if (this._ruri === undefined) this._ruri = this.isRequest ? textAt(this.buf, this._s, this._u0, this._u1, false) : '';
     return this._ruri;
   }
 
   get reason(): string {
-    return this.isRequest ? '' : this._text(this._r0, this._r1);
+    return this.isRequest ? '' : textAt(this.buf, this._s, this._r0, this._r1, false);
   }
 
   get version(): string {
@@ -131,13 +120,21 @@ export class SipMessage implements StartLine {
 
   /** Values of every occurrence, one entry per header line. */
   headerAll(name: string): string[] {
-    return this._values(matcherFor(name));
+    const m = matcherFor(name);
+    const out: string[] = [];
+    for (let k = this._find(m, 0); k >= 0; k = this._find(m, k + STRIDE)) out.push(this._value(k));
+    return out;
   }
 
-  /** Every comma-separated value of every occurrence (Require, Supported, Allow ...). */
+  /** Every comma-separated value of every occurrence (Require, Supported, Allow ...), empty ones left out. */
   headerValues(name: string): string[] {
+    const m = matcherFor(name);
     const out: string[] = [];
-    for (const v of this.headerAll(name)) for (const item of splitList(v)) if (item) out.push(item);
+    for (let k = this._find(m, 0); k >= 0; k = this._find(m, k + STRIDE)) {
+      this._items(k, (a, e, folded) => {
+        if (e > a) out.push(textAt(this.buf, this._s, a, e, folded));
+      });
+    }
     return out;
   }
 
@@ -149,7 +146,8 @@ export class SipMessage implements StartLine {
   headerNames(): string[] {
     const h = this._h;
     const out: string[] = [];
-    for (let k = 0; k < h.length; k += STRIDE) {
+    const n = this._count();
+    for (let k = 0; k < n; k += STRIDE) {
       const len = nameLength(h[k]!);
       if (len > 0) out.push(this._s.substr(h[k + 1]!, len));
     }
@@ -160,30 +158,34 @@ export class SipMessage implements StartLine {
 
   get callId(): string {
     if (this._callId === undefined) {
-      const v = this._required(H_CALL_ID);
-      if (v.length === 0) throw new SipParseError('Bad Call-ID header', 400, 'empty');
-      let at = 0;
-      for (let i = 0; i < v.length; i++) {
-        const c = v.charCodeAt(i);
-        if (c === 0x40 && at++ === 0 && i > 0 && i < v.length - 1) continue;
-        if (c > 255 || WORD[c] === 0) throw new SipParseError('Bad Call-ID header');
+      const k = this._required(H_CALL_ID);
+      const b = this.buf;
+      const a = this._h[k + 2]!;
+      const e = this._h[k + 3]!;
+      let at = -1;
+      for (let i = a; i < e; i++) {
+        if (WORD[b[i]!] === 1) continue;
+        if (b[i] !== 0x40 || at >= 0 || i === a || i === e - 1) throw new SipParseError('Bad Call-ID header');
+        at = i;
       }
-      this._callId = v;
+      if (a === e) throw new SipParseError('Bad Call-ID header', 400, 'empty');
+      this._callId = this._s.slice(a, e);
     }
     return this._callId;
   }
 
   get cseq(): { num: number; method: string } {
     if (this._cseq === undefined) {
-      const v = this._required(H_CSEQ);
-      let i = 0;
-      while (i < v.length && v.charCodeAt(i) >= 0x30 && v.charCodeAt(i) <= 0x39) i++;
-      const num = parseDec(v, 0, i, 0x7fffffff);
-      let j = i;
-      while (j < v.length && (v.charCodeAt(j) === 32 || v.charCodeAt(j) === 9)) j++;
-      const method = v.slice(j);
-      if (num < 0 || j === i || !isToken(method)) throw new SipParseError('Bad CSeq header', 400, v);
-      this._cseq = { num, method };
+      const k = this._required(H_CSEQ);
+      const b = this.buf;
+      const a = this._h[k + 2]!;
+      const e = this._h[k + 3]!;
+      let i = a;
+      while (i < e && b[i]! >= 0x30 && b[i]! <= 0x39) i++;
+      const num = parseDec(b, a, i, 0x7fffffff);
+      const j = skipWs(b, i, e);
+      if (num < 0 || j === i || !isTokenRange(b, j, e)) throw new SipParseError('Bad CSeq header', 400, this._value(k));
+      this._cseq = { num, method: this._s.slice(j, e) };
     }
     return this._cseq;
   }
@@ -209,11 +211,12 @@ export class SipMessage implements StartLine {
   /** The topmost Via value. */
   get via1(): Via {
     if (this._via1 === undefined) {
-      if (this._vias !== undefined && this._vias.length > 0) this._via1 = this._vias[0];
-      else {
-        const v = this._required(H_VIA);
-        this._via1 = parseVia(firstItem(v));
-      }
+      const k = this._required(H_VIA);
+      const a = this._h[k + 2]!;
+      const e = this._h[k + 3]!;
+      const comma = this._s.indexOf(',', a);
+      if (comma < 0 || comma >= e) this._via1 = viaAt(this.buf, this._s, a, e, this._folded(k));
+      else this._via1 = this.vias()[0];
     }
     return this._via1!;
   }
@@ -222,8 +225,9 @@ export class SipMessage implements StartLine {
   vias(): Via[] {
     if (this._vias === undefined) {
       const out: Via[] = [];
-      for (const v of this._all(H_VIA)) {
-        for (const item of splitList(v)) out.push(parseVia(item));
+      const m = matcherOf(H_VIA);
+      for (let k = this._find(m, 0); k >= 0; k = this._find(m, k + STRIDE)) {
+        this._items(k, (a, e, folded) => out.push(viaAt(this.buf, this._s, a, e, folded)));
       }
       this._vias = out;
     }
@@ -231,17 +235,25 @@ export class SipMessage implements StartLine {
   }
 
   get maxForwards(): number | undefined {
-    if (this._mf === -2) this._mf = this._number(H_MAX_FORWARDS, 255, 'Bad Max-Forwards header');
+    if (this._mf === -2) {
+      const k = this._find(matcherOf(H_MAX_FORWARDS), 0);
+      this._mf = k < 0 ? -1 : parseDec(this.buf, this._h[k + 2]!, this._h[k + 3]!, 255);
+      if (this._mf === -1 && k >= 0) {
+        this._mf = -2;
+        throw new SipParseError('Bad Max-Forwards header', 400, this._value(k));
+      }
+    }
     return this._mf < 0 ? undefined : this._mf;
   }
 
   /** Content-Length value (all occurrences must agree); undefined when absent. */
   get contentLength(): number | undefined {
     if (this._cl === -2) {
+      const m = matcherOf(H_CONTENT_LENGTH);
       let cl = -1;
-      for (const v of this._all(H_CONTENT_LENGTH)) {
-        const n = parseDec(v, 0, v.length, 0x7fffffff);
-        if (n < 0 || (cl >= 0 && n !== cl)) throw new SipParseError('Bad Content-Length header', 400, v);
+      for (let k = this._find(m, 0); k >= 0; k = this._find(m, k + STRIDE)) {
+        const n = parseDec(this.buf, this._h[k + 2]!, this._h[k + 3]!, 0x7fffffff);
+        if (n < 0 || (cl >= 0 && n !== cl)) throw new SipParseError('Bad Content-Length header', 400, this._value(k));
         cl = n;
       }
       this._cl = cl;
@@ -251,10 +263,10 @@ export class SipMessage implements StartLine {
 
   /** Expires header in seconds (values above 2^32-1 clamped); undefined when absent. */
   get expires(): number | undefined {
-    const v = this._first(H_EXPIRES);
-    if (v === undefined) return undefined;
-    const n = parseDecCapped(v, 0, v.length, 0xffffffff);
-    if (n < 0) throw new SipParseError('Bad Expires header', 400, v);
+    const k = this._find(matcherOf(H_EXPIRES), 0);
+    if (k < 0) return undefined;
+    const n = parseDecCapped(this.buf, this._h[k + 2]!, this._h[k + 3]!, 0xffffffff);
+    if (n < 0) throw new SipParseError('Bad Expires header', 400, this._value(k));
     return n;
   }
 
@@ -277,7 +289,7 @@ export class SipMessage implements StartLine {
   get parsedRuri(): SipUri {
     if (this._puri === undefined) {
       if (!this.isRequest) throw new SipParseError('Bad Request-URI', 400, 'a reply has none');
-      try { this._puri = parseUri(this.ruri); } catch (e) { rethrow(e, 'Bad Request-URI'); }
+      try { this._puri = uriAt(this.buf, this._s, this._u0, this._u1); } catch (e) { rethrow(e, 'Bad Request-URI'); }
     }
     return this._puri!;
   }
@@ -285,12 +297,18 @@ export class SipMessage implements StartLine {
   /** All Contact values, or '*' (which must then be the only one). */
   contacts(): Contact[] | '*' {
     if (this._contacts === undefined) {
-      const values = this._all(H_CONTACT);
-      if (values.length === 1 && values[0] === '*') this._contacts = '*';
-      else {
+      const m = matcherOf(H_CONTACT);
+      const h = this._h;
+      const first = this._find(m, 0);
+      if (first >= 0 && h[first + 3]! - h[first + 2]! === 1 && this.buf[h[first + 2]!] === 0x2a &&
+          this._find(m, first + STRIDE) < 0) {
+        this._contacts = '*';
+      } else {
         const out: Contact[] = [];
         try {
-          for (const v of values) for (const item of splitList(v)) out.push(parseContact(item));
+          for (let k = first; k >= 0; k = this._find(m, k + STRIDE)) {
+            this._items(k, (a, e, folded) => out.push(contactOf(nameAddrAt(this.buf, this._s, a, e, folded))));
+          }
         } catch (e) { rethrow(e, 'Bad Contact header'); }
         this._contacts = out;
       }
@@ -338,74 +356,39 @@ export class SipMessage implements StartLine {
 
   // ---- internals ----
 
-  /** @internal is header k (table index) named as `m` says? */
-  _is(k: number, m: NameMatch): boolean {
-    return matchLine(this._s, this._h[k]!, this._h[k + 1]!, m);
-  }
-
-  /** @internal table index of the first header matching `m` at or after k, or -1 */
-  _find(m: NameMatch, k: number): number {
-    const h = this._h;
-    const s = this._s;
-    for (; k < h.length; k += STRIDE) if (matchLine(s, h[k]!, h[k + 1]!, m)) return k;
-    return -1;
-  }
-
   /** @internal the value of header k as a string */
   _value(k: number): string {
-    const h = this._h;
-    let v = this._text(h[k + 2]!, h[k + 3]!);
-    if ((h[k]! & FOLDED) !== 0) v = unfold(v);
-    return v;
+    return textAt(this.buf, this._s, this._h[k + 2]!, this._h[k + 3]!, this._folded(k));
   }
 
-  /** Text s[a, b), decoded as UTF-8 from the bytes when it holds non-ASCII octets. */
-  private _text(a: number, b: number): string {
-    const v = this._s.slice(a, b);
-    if (this._ascii === -1) this._ascii = isAscii(this.buf) ? 1 : 0;
-    return this._ascii === 1 || !hasHigh(v) ? v : this.buf.toString('utf8', a, b);
+  /** Calls fn for each comma-separated item of header k. */
+  private _items(k: number, fn: (a: number, e: number, folded: boolean) => void): void {
+    const r = listRanges(this.buf, this._h[k + 2]!, this._h[k + 3]!);
+    const folded = this._folded(k);
+    for (let i = 0; i < r.length; i += 2) fn(r[i]!, r[i + 1]!, folded);
   }
 
-  private _first(id: number): string | undefined {
+  private _required(id: number): number {
     const k = this._find(matcherOf(id), 0);
-    return k < 0 ? undefined : this._value(k);
-  }
-
-  private _values(m: NameMatch): string[] {
-    const out: string[] = [];
-    for (let k = this._find(m, 0); k >= 0; k = this._find(m, k + STRIDE)) out.push(this._value(k));
-    return out;
-  }
-
-  private _all(id: number): string[] {
-    return this._values(matcherOf(id));
-  }
-
-  private _required(id: number): string {
-    const v = this._first(id);
-    if (v === undefined) throw new SipParseError(`Missing ${CANONICAL[id]} header`);
-    return v;
-  }
-
-  private _number(id: number, max: number, reason: string): number {
-    const v = this._first(id);
-    if (v === undefined) return -1;
-    const n = parseDec(v, 0, v.length, max);
-    if (n < 0) throw new SipParseError(reason, 400, v);
-    return n;
+    if (k < 0) throw new SipParseError(`Missing ${CANONICAL[id]} header`);
+    return k;
   }
 
   private _nameAddr(id: number): NameAddr {
-    const v = this._required(id);
-    try { return parseNameAddr(v); } catch (e) { rethrow(e, `Bad ${CANONICAL[id]} header`); }
+    const k = this._required(id);
+    try {
+      return nameAddrAt(this.buf, this._s, this._h[k + 2]!, this._h[k + 3]!, this._folded(k));
+    } catch (e) { rethrow(e, `Bad ${CANONICAL[id]} header`); }
   }
 
   private _nameAddrList(id: number): NameAddr[] {
     const out: NameAddr[] = [];
+    const m = matcherOf(id);
     try {
-      for (const v of this._all(id)) for (const item of splitList(v)) out.push(parseNameAddr(item));
+      for (let k = this._find(m, 0); k >= 0; k = this._find(m, k + STRIDE)) {
+        this._items(k, (a, e, folded) => out.push(nameAddrAt(this.buf, this._s, a, e, folded)));
+      }
     } catch (e) { rethrow(e, `Bad ${CANONICAL[id]} header`); }
     return out;
   }
 }
-

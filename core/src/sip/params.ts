@@ -1,45 +1,93 @@
 /**
  * `*( SEMI generic-param )` as used after name-addrs and in Via (RFC 3261 25.1):
  * SEMI = SWS ";" SWS, generic-param = token [ EQUAL gen-value ],
- * gen-value = token / host / quoted-string. Names are lower-cased; values are kept as
- * written (a quoted value keeps its quotes). The first occurrence of a name wins.
+ * gen-value = token / host / quoted-string.
+ *
+ * lexParam() reads one parameter and leaves where its name and value are in a scratch
+ * array (parsing is synchronous, so one array serves every parse): callers pick the few
+ * parameters they need without building strings; the full Map is built on demand.
  */
-import { scanQuoted, scanToken, skipWs } from './chars.js';
+import { type Bytes, IPV6, LOWER, TOKEN, WS, scanQuoted, textAt } from './chars.js';
 
-/**
- * Parses params from s[i, end) (s[i] must be ';' or i === end) into `params`.
- * Returns '' on success or a short description of the first syntax error.
- */
-export function parseGenericParams(s: string, i: number, end: number, params: Map<string, string | null>): string {
-  while (i < end) {
-    if (s.charCodeAt(i) !== 0x3b) return 'expected ";"';
-    i = skipWs(s, i + 1, end);
-    const n0 = i;
-    i = scanToken(s, i, end);
-    if (i === n0) return 'empty parameter';
-    const name = s.slice(n0, i).toLowerCase();
-    i = skipWs(s, i, end);
-    let value: string | null = null;
-    if (i < end && s.charCodeAt(i) === 0x3d) {
-      i = skipWs(s, i + 1, end);
-      const v0 = i;
-      const c = s.charCodeAt(i);
-      if (c === 0x22) {
-        i = scanQuoted(s, i, end);
-        if (i < 0) return 'unterminated quoted string';
-      } else if (c === 0x5b) {
-        const close = s.indexOf(']', i);
-        if (close < 0 || close >= end) return 'bad IPv6 reference';
-        i = close + 1;
-      } else {
-        i = scanToken(s, i, end);
-      }
-      if (i === v0) return `empty value of ${name}`;
-      value = s.slice(v0, i);
-      i = skipWs(s, i, end);
-    }
-    if (!params.has(name)) params.set(name, value);
-  }
-  return '';
+/** name start, name end, value start, value end (-1, -1 when valueless) of the last lexParam() */
+export const P = new Int32Array(4);
+
+const ERRORS = ['', 'expected ";"', 'empty parameter', 'unterminated quoted string', 'bad IPv6 reference', 'empty parameter value'];
+
+/** Description of a negative lexParam() result. */
+export function paramError(code: number): string {
+  return ERRORS[-code] ?? 'bad parameter';
 }
 
+/**
+ * Lexes the parameter at b[i] (which must be ';') up to `end`; returns the index after it
+ * (and after trailing blanks) or a negative error code.
+ */
+export function lexParam(b: Bytes, i: number, end: number): number {
+  if (b[i] !== 0x3b) return -1;
+  i++;
+  while (i < end && WS[b[i]!] === 1) i++;
+  const n0 = i;
+  while (i < end && TOKEN[b[i]!] === 1) i++;
+  if (i === n0) return -2;
+  P[0] = n0;
+  P[1] = i;
+  while (i < end && WS[b[i]!] === 1) i++;
+  if (i < end && b[i] === 0x3d) {
+    i++;
+    while (i < end && WS[b[i]!] === 1) i++;
+    const v0 = i;
+    const c = i < end ? b[i] : -1;
+    if (c === 0x22) {
+      i = scanQuoted(b, i, end);
+      if (i < 0) return -3;
+    } else if (c === 0x5b) {
+      i++;
+      while (i < end && IPV6[b[i]!] === 1) i++;
+      if (i === end || b[i] !== 0x5d) return -4;
+      i++;
+    } else {
+      while (i < end && TOKEN[b[i]!] === 1) i++;
+    }
+    if (i === v0) return -5;
+    P[2] = v0;
+    P[3] = i;
+    while (i < end && WS[b[i]!] === 1) i++;
+  } else {
+    P[2] = -1;
+    P[3] = -1;
+  }
+  return i;
+}
+
+/** Lower-case ASCII bytes of a parameter name, for nameIs(). */
+export function nameBytes(lname: string): Uint8Array {
+  return Buffer.from(lname, 'latin1');
+}
+
+/** Is the last lexed parameter named `name` (lower-case bytes)? */
+export function nameIs(b: Bytes, name: Uint8Array): boolean {
+  const n0 = P[0]!;
+  if (P[1]! - n0 !== name.length) return false;
+  for (let k = 0; k < name.length; k++) if (LOWER[b[n0 + k]!] !== name[k]) return false;
+  return true;
+}
+
+/** Value of the last lexed parameter (null when valueless); only a quoted value may need decoding. */
+export function paramValue(b: Bytes, s: string, folded: boolean): string | null {
+  const v0 = P[2]!;
+  if (v0 < 0) return null;
+  return b[v0] === 0x22 ? textAt(b, s, v0, P[3]!, folded) : s.slice(v0, P[3]);
+}
+
+/** All parameters of b[i, end) as a Map (names lower-cased, values as written, first occurrence wins). */
+export function paramsMap(b: Bytes, s: string, i: number, end: number, folded: boolean): Map<string, string | null> {
+  const map = new Map<string, string | null>();
+  while (i < end && i >= 0) {
+    i = lexParam(b, i, end);
+    if (i < 0) break;
+    const name = s.slice(P[0], P[1]).toLowerCase();
+    if (!map.has(name)) map.set(name, paramValue(b, s, folded));
+  }
+  return map;
+}

@@ -26,7 +26,8 @@ export function buildReply(req: SipMessage, code: number, reason: string, opts: 
   w.text(`SIP/2.0 ${code} ${binary(reason)}\r\n`);
   const topVia = ed ? ed.topViaLine() : -1;
   const via = matcherOf(H_VIA);
-  for (let k = 0; k < h.length; k += STRIDE) {
+  const n = req._count();
+  for (let k = 0; k < n; k += STRIDE) {
     if (!req._is(k, via) || ed?.gone.has(k)) continue;
     const text = ed ? changedLine(req, ed, k, topVia) : undefined;
     if (text === undefined) copyLine(w, req, k);

@@ -1,73 +1,142 @@
 /**
- * The one pass over a received message: header boundaries. Each header is recorded as four
- * numbers in a flat array (no per-header objects, no name strings):
- *   [meta, lineStart, valueStart, valueEnd]
- * meta = name signature (headers.ts: name length << 9 | lower-case first char) | FOLDED when
- * the value spans several lines; 0 (| FOLDED) for a line that is not "name: value".
- * Offsets index the latin1 text of the message, so they are byte offsets too. Name
- * characters are checked by validate(), not here.
+ * Header boundaries of a received message, found on demand: a lookup scans header lines
+ * only until it finds what it wants (a typical proxy read of Via, CSeq, Call-ID and From
+ * stops half-way down an INVITE); anything that needs every line calls _count().
+ *
+ * Each header is recorded as four numbers in a flat array (no per-header objects, no name
+ * strings): [meta, lineStart, valueStart, valueEnd]. meta = name signature (headers.ts:
+ * name length << 9 | lower-case first byte) | FOLDED when the value spans several lines;
+ * 0 (| FOLDED) for a line that is not "token: value". Offsets index the bytes and, equally,
+ * their latin1 text.
  */
-import { FOLDED, signature } from './headers.js';
+import { type Bytes, TOKEN, WS } from './chars.js';
+import { FOLDED, type NameMatch, matchLine, signature } from './headers.js';
 
 export const STRIDE = 4;
 export { FOLDED };
-/** meta without the FOLDED bit is 0 for a malformed line */
-export const BAD_LINE = 0;
+/** header table slots allocated up front (10 headers: what a lookup of the usual ones scans); more grow the array */
+const TABLE_SLOTS = 10 * STRIDE;
 
-/** Name length of a table entry. */
+/** Name length of a table entry (0 for a malformed line). */
 export function nameLength(meta: number): number {
   return meta >>> 9;
 }
 
-/**
- * Scans header lines from `pos` until the empty line that ends the header section (CRLF or
- * bare LF line ends). Returns the offset of that empty line, or s.length when the text ends
- * first (a datagram without the empty line: RFC 4475 baddn).
- */
-export function scanHeaders(s: string, pos: number, h: number[]): number {
-  const len = s.length;
-  let colon = -1; // first ':' at or after pos (kept across lines: no quadratic rescans)
-  while (pos < len) {
-    let c = s.charCodeAt(pos);
-    if (c === 10 || (c === 13 && (pos + 1 === len || s.charCodeAt(pos + 1) === 10))) return pos;
-    let nl = s.indexOf('\n', pos);
-    let folded = 0;
-    if (nl < 0) nl = len;
-    else {
-      // continuation lines (starting with SP/HT) belong to this header
-      while (nl + 1 < len) {
-        const d = s.charCodeAt(nl + 1);
-        if (d !== 32 && d !== 9) break;
-        folded = FOLDED;
-        nl = s.indexOf('\n', nl + 1);
-        if (nl < 0) { nl = len; break; }
-      }
-    }
-    if (colon < pos) {
-      colon = s.indexOf(':', pos);
-      if (colon < 0) colon = len;
-    }
-    let meta = 0;
-    let p = pos;
-    if (colon < nl) {
-      let ne = colon;
-      while (ne > pos && ((c = s.charCodeAt(ne - 1)) === 32 || c === 9)) ne--;
-      if (ne > pos) {
-        meta = signature(s, pos, ne - pos);
-        p = colon + 1;
-        while (p < nl && ((c = s.charCodeAt(p)) === 32 || c === 9 || c === 13 || c === 10)) p++;
-      }
-    }
-    let ve = nl;
-    while (ve > p && ((c = s.charCodeAt(ve - 1)) === 32 || c === 9 || c === 13 || c === 10)) ve--;
-    h.push(meta | folded, pos, p, ve);
-    pos = nl + 1;
-  }
-  return len;
-}
+export class HeaderTable {
+  readonly buf: Buffer;
+  /** @internal latin1 text of (at least) the start line and header section */
+  readonly _s: string;
+  /** @internal the header table (STRIDE numbers per header); _n slots are filled so far */
+  readonly _h: number[] = new Array<number>(TABLE_SLOTS);
+  _n = 0;
+  /** @internal where scanning resumes, or -1 once the header section has been scanned */
+  private _pos: number;
+  private _end = -1;
 
-/** Offset of the first body byte given the end of the header section. */
-export function bodyOffset(s: string, hdrEnd: number): number {
-  if (hdrEnd >= s.length) return hdrEnd;
-  return s.charCodeAt(hdrEnd) === 13 ? hdrEnd + 2 : hdrEnd + 1;
+  constructor(buf: Buffer, s: string, hdrStart: number) {
+    this.buf = buf;
+    this._s = s;
+    this._pos = hdrStart;
+  }
+
+  /**
+   * @internal scans header lines until one matches `m` (returns its table index) or the
+   * header section ends (returns -1); with m === null scans every line.
+   */
+  _scan(m: NameMatch | null): number {
+    let pos = this._pos;
+    if (pos < 0) return -1;
+    const b: Bytes = this.buf;
+    const s = this._s;
+    const h = this._h;
+    const len = s.length;
+    let n = this._n;
+    let found = -1;
+    for (;;) {
+      let c = b[pos]!;
+      if (pos >= len || c === 10 || (c === 13 && (pos + 1 === len || b[pos + 1] === 10))) {
+        // the empty line (or, in a datagram without one, the end of the text: RFC 4475 baddn)
+        this._end = Math.min(pos, len);
+        pos = -1;
+        break;
+      }
+      let nl = s.indexOf('\n', pos);
+      let folded = 0;
+      if (nl < 0) nl = len;
+      else {
+        // continuation lines (starting with SP/HT) belong to this header
+        while (nl + 1 < len && ((c = b[nl + 1]!) === 32 || c === 9)) {
+          folded = FOLDED;
+          nl = s.indexOf('\n', nl + 1);
+          if (nl < 0) { nl = len; break; }
+        }
+      }
+      // name: token chars, then blanks and ':'
+      let p = pos;
+      while (p < nl && TOKEN[b[p]!] === 1) p++;
+      const ne = p;
+      while (p < nl && ((c = b[p]!) === 32 || c === 9)) p++;
+      let meta = 0;
+      if (ne > pos && p < nl && b[p] === 0x3a) {
+        meta = signature(b, pos, ne - pos);
+        p++;
+        while (p < nl && WS[b[p]!] === 1) p++;
+      } else {
+        p = pos;
+      }
+      let ve = nl;
+      while (ve > p && WS[b[ve - 1]!] === 1) ve--;
+      h[n] = meta | folded;
+      h[n + 1] = pos;
+      h[n + 2] = p;
+      h[n + 3] = ve;
+      n += STRIDE;
+      pos = nl + 1;
+      if (m !== null && matchLine(b, meta, h[n - 3]!, m)) {
+        found = n - STRIDE;
+        break;
+      }
+    }
+    this._n = n;
+    this._pos = pos;
+    return found;
+  }
+
+  /** @internal scans every header line; returns the number of table slots */
+  _count(): number {
+    if (this._pos >= 0) this._scan(null);
+    return this._n;
+  }
+
+  /** @internal offset of the empty line ending the header section (or of the end of the text) */
+  get _hdrEnd(): number {
+    this._count();
+    return this._end;
+  }
+
+  /** @internal offset of the first body byte */
+  get _bodyStart(): number {
+    const end = this._hdrEnd;
+    const b = end < this._s.length ? (this.buf[end] === 13 ? end + 2 : end + 1) : end;
+    return Math.min(b, this.buf.length);
+  }
+
+  /** @internal table index of the first header matching `m` at or after k, or -1 */
+  _find(m: NameMatch, k: number): number {
+    const h = this._h;
+    const b = this.buf;
+    const n = this._n;
+    for (; k < n; k += STRIDE) if (matchLine(b, h[k]!, h[k + 1]!, m)) return k;
+    return this._scan(m);
+  }
+
+  /** @internal is header k (table index) named as `m` says? */
+  _is(k: number, m: NameMatch): boolean {
+    return matchLine(this.buf, this._h[k]!, this._h[k + 1]!, m);
+  }
+
+  /** @internal does header k span several lines? */
+  _folded(k: number): boolean {
+    return (this._h[k]! & FOLDED) !== 0;
+  }
 }

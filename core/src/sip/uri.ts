@@ -3,7 +3,7 @@
  * absolute URI. %HH escapes are decoded once in user, password, parameters and headers
  * (never recursively: "%2541" is "%41"). Parameter names are lower-cased.
  */
-import { HOST, IPV6, SCHEME, parseDec } from './chars.js';
+import { type Bytes, HOST, IPV6, SCHEME, bytesOf, hasHigh, parseDec } from './chars.js';
 import { SipParseError } from './errors.js';
 
 export interface SipUri {
@@ -20,7 +20,7 @@ export interface SipUri {
 }
 
 function charSet(extra: string): Uint8Array {
-  const t = new Uint8Array(128);
+  const t = new Uint8Array(256);
   const all = extra + "-_.!~*'()%";
   for (let i = 0; i < all.length; i++) t[all.charCodeAt(i)] = 1;
   for (let c = 0x30; c <= 0x39; c++) t[c] = 1;
@@ -38,7 +38,7 @@ function bad(detail: string): never {
   throw new SipParseError('Bad URI', 400, detail);
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function hexVal(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
@@ -46,90 +46,86 @@ function hexVal(c: number): number {
   return c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
 }
 
-/** Checks s[a, b) against `set` and decodes its %HH escapes (UTF-8 when the bytes are UTF-8, else octet by octet). */
-function decode(s: string, a: number, b: number, set: Uint8Array, what: string): string {
+/** Checks b[a, e) against `set` and decodes its %HH escapes (as UTF-8 when they are UTF-8, else octet by octet). */
+function decode(b: Bytes, s: string, a: number, e: number, set: Uint8Array, what: string): string {
   let pct = false;
-  for (let i = a; i < b; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 128 || set[c] === 0) bad(`invalid character in ${what}`);
+  for (let i = a; i < e; i++) {
+    const c = b[i]!;
+    if (set[c] === 0) bad(`invalid character in ${what}`);
     if (c === 0x25) pct = true;
   }
-  if (!pct) return s.slice(a, b);
-  const bytes: number[] = [];
+  if (!pct) return s.slice(a, e);
+  const out = Buffer.allocUnsafe(e - a);
+  let n = 0;
   let high = false;
-  for (let i = a; i < b; i++) {
-    const c = s.charCodeAt(i);
-    if (c !== 0x25) { bytes.push(c); continue; }
-    const h = i + 2 < b ? hexVal(s.charCodeAt(i + 1)) : -1;
-    const l = h >= 0 ? hexVal(s.charCodeAt(i + 2)) : -1;
+  for (let i = a; i < e; i++) {
+    const c = b[i]!;
+    if (c !== 0x25) { out[n++] = c; continue; }
+    const h = i + 2 < e ? hexVal(b[i + 1]!) : -1;
+    const l = h >= 0 ? hexVal(b[i + 2]!) : -1;
     if (l < 0) bad(`bad escape in ${what}`);
     const v = (h << 4) | l;
     if (v >= 0x80) high = true;
-    bytes.push(v);
+    out[n++] = v;
     i += 2;
   }
+  const bytes = out.subarray(0, n);
   if (high) {
-    try { return decoder.decode(Uint8Array.from(bytes)); } catch { /* not UTF-8: octets below */ }
+    try { return utf8.decode(bytes); } catch { /* not UTF-8: octet by octet below */ }
   }
-  return Buffer.from(bytes).toString('latin1');
+  return bytes.toString('latin1');
 }
 
-function parseParams(s: string, i: number, end: number, params: Map<string, string | null>): void {
-  while (i < end) {
-    // s[i] === ';'
+function parseParams(b: Bytes, s: string, i: number, e: number, params: Map<string, string | null>): void {
+  while (i < e) {
+    // b[i] === ';'
     let j = i + 1;
-    while (j < end && s.charCodeAt(j) !== 0x3b) j++;
-    const eq = s.indexOf('=', i + 1);
-    const nameEnd = eq >= 0 && eq < j ? eq : j;
+    let eq = -1;
+    for (; j < e && b[j] !== 0x3b; j++) if (eq < 0 && b[j] === 0x3d) eq = j;
+    const nameEnd = eq >= 0 ? eq : j;
     if (nameEnd === i + 1) bad('empty URI parameter');
-    const name = decode(s, i + 1, nameEnd, PARAM, 'URI parameter').toLowerCase();
-    const value = nameEnd < j ? decode(s, nameEnd + 1, j, PARAM, 'URI parameter') : null;
+    const name = decode(b, s, i + 1, nameEnd, PARAM, 'URI parameter').toLowerCase();
+    const value = eq >= 0 ? decode(b, s, eq + 1, j, PARAM, 'URI parameter') : null;
     if (!params.has(name)) params.set(name, value);
     i = j;
   }
 }
 
-function parseHeaders(s: string, i: number, end: number, headers: Map<string, string>): void {
-  while (i < end) {
-    // s[i] is '?' or '&'
+function parseHeaders(b: Bytes, s: string, i: number, e: number, headers: Map<string, string>): void {
+  while (i < e) {
+    // b[i] is '?' or '&'
     let j = i + 1;
-    while (j < end && s.charCodeAt(j) !== 0x26) j++;
-    const eq = s.indexOf('=', i + 1);
-    if (eq < 0 || eq >= j || eq === i + 1) bad('bad URI header');
-    const name = decode(s, i + 1, eq, HNV, 'URI header');
-    const value = decode(s, eq + 1, j, HNV, 'URI header');
+    let eq = -1;
+    for (; j < e && b[j] !== 0x26; j++) if (eq < 0 && b[j] === 0x3d) eq = j;
+    if (eq <= i + 1) bad('bad URI header');
+    const name = decode(b, s, i + 1, eq, HNV, 'URI header');
+    const value = decode(b, s, eq + 1, j, HNV, 'URI header');
     const prev = headers.get(name);
     headers.set(name, prev === undefined ? value : `${prev},${value}`);
     i = j;
   }
 }
 
-/** Index of the end of the host (and port) starting at i; fills `u`. */
-function parseHostPort(s: string, i: number, end: number, u: SipUri): number {
+/** Index of the end of host[:port] starting at i; fills `u`. */
+function parseHostPort(b: Bytes, s: string, i: number, e: number, u: SipUri): number {
   const start = i;
-  if (s.charCodeAt(i) === 0x5b) {
-    const close = s.indexOf(']', i);
-    if (close < 0 || close >= end || close === i + 1) bad('bad IPv6 reference');
-    for (let k = i + 1; k < close; k++) {
-      const c = s.charCodeAt(k);
-      if (c >= 256 || IPV6[c] === 0) bad('bad IPv6 reference');
+  if (i < e && b[i] === 0x5b) {
+    let colon = false;
+    for (i++; i < e && b[i] !== 0x5d; i++) {
+      if (IPV6[b[i]!] === 0) bad('bad IPv6 reference');
+      if (b[i] === 0x3a) colon = true;
     }
-    const colon = s.indexOf(':', i);
-    if (colon < 0 || colon > close) bad('bad IPv6 reference');
-    i = close + 1;
+    if (i === e || !colon) bad('bad IPv6 reference');
+    i++;
   } else {
-    while (i < end) {
-      const c = s.charCodeAt(i);
-      if (c >= 256 || HOST[c] === 0) break;
-      i++;
-    }
+    while (i < e && HOST[b[i]!] === 1) i++;
     if (i === start) bad('missing host');
   }
   u.host = s.slice(start, i);
-  if (i < end && s.charCodeAt(i) === 0x3a) {
+  if (i < e && b[i] === 0x3a) {
     let j = i + 1;
-    while (j < end && s.charCodeAt(j) >= 0x30 && s.charCodeAt(j) <= 0x39) j++;
-    const port = parseDec(s, i + 1, j, 65535);
+    while (j < e && b[j]! >= 0x30 && b[j]! <= 0x39) j++;
+    const port = parseDec(b, i + 1, j, 65535);
     if (port < 0) bad('bad port');
     u.port = port;
     i = j;
@@ -137,56 +133,60 @@ function parseHostPort(s: string, i: number, end: number, u: SipUri): number {
   return i;
 }
 
-function parseSip(s: string, start: number, u: SipUri): void {
-  const end = s.length;
-  const at = s.indexOf('@', start);
+function parseSip(b: Bytes, s: string, start: number, e: number, u: SipUri): void {
+  let at = -1;
+  let colon = -1;
+  for (let k = start; k < e; k++) {
+    if (b[k] === 0x40) { at = k; break; }
+    if (colon < 0 && b[k] === 0x3a) colon = k;
+  }
   let i = start;
   if (at >= 0) {
-    const colon = s.indexOf(':', start);
-    const userEnd = colon >= 0 && colon < at ? colon : at;
+    const userEnd = colon >= 0 ? colon : at;
     if (userEnd === start) bad('empty user');
-    u.user = decode(s, start, userEnd, USER, 'user');
-    if (userEnd < at) u.password = decode(s, userEnd + 1, at, PASSWORD, 'password');
+    u.user = decode(b, s, start, userEnd, USER, 'user');
+    if (userEnd < at) u.password = decode(b, s, userEnd + 1, at, PASSWORD, 'password');
     i = at + 1;
   }
-  i = parseHostPort(s, i, end, u);
-  let q = s.indexOf('?', i);
-  if (q < 0) q = end;
-  const c = i < end ? s.charCodeAt(i) : -1;
-  if (c !== -1 && c !== 0x3b && c !== 0x3f) bad('bad host');
-  parseParams(s, i, q, u.params);
-  parseHeaders(s, q, end, u.headers);
+  i = parseHostPort(b, s, i, e, u);
+  let q = i;
+  while (q < e && b[q] !== 0x3f) q++;
+  if (i < e && b[i] !== 0x3b && b[i] !== 0x3f) bad('bad host');
+  parseParams(b, s, i, q, u.params);
+  parseHeaders(b, s, q, e, u.headers);
 }
 
-function parseTel(s: string, start: number, u: SipUri): void {
-  let semi = s.indexOf(';', start);
-  if (semi < 0) semi = s.length;
+function parseTel(b: Bytes, s: string, start: number, e: number, u: SipUri): void {
+  let semi = start;
+  while (semi < e && b[semi] !== 0x3b) semi++;
   if (semi === start) bad('empty telephone number');
-  u.user = decode(s, start, semi, TEL, 'telephone number');
-  parseParams(s, semi, s.length, u.params);
+  u.user = decode(b, s, start, semi, TEL, 'telephone number');
+  parseParams(b, s, semi, e, u.params);
+}
+
+/** Parses the URI b[a, e) (s is the latin1 text at the same offsets). */
+export function uriAt(b: Bytes, s: string, a: number, e: number): SipUri {
+  const c0 = a < e ? b[a]! | 0x20 : 0;
+  if (c0 < 0x61 || c0 > 0x7a) bad('missing scheme');
+  let i = a + 1;
+  while (i < e && SCHEME[b[i]!] === 1) i++;
+  if (i >= e || b[i] !== 0x3a) bad('missing scheme');
+  const scheme = s.slice(a, i).toLowerCase();
+  for (let k = i + 1; k < e; k++) {
+    const c = b[k]!;
+    if (c <= 0x20 || c >= 0x7f || c === 0x22 || c === 0x3c || c === 0x3e) bad('invalid character');
+  }
+  if (i + 1 === e) bad('empty URI');
+  const u: SipUri = { scheme, user: undefined, password: undefined, host: '', port: undefined, params: new Map(), headers: new Map(), raw: s.slice(a, e) };
+  if (scheme === 'sip' || scheme === 'sips') parseSip(b, s, i + 1, e, u);
+  else if (scheme === 'tel') parseTel(b, s, i + 1, e, u);
+  return u;
 }
 
 /** Parses a URI; throws SipParseError('Bad URI') with a detail naming what is wrong. */
 export function parseUri(s: string): SipUri {
-  const c0 = s.charCodeAt(0) | 0x20;
-  if (!(c0 >= 0x61 && c0 <= 0x7a)) bad('missing scheme');
-  let i = 1;
-  while (i < s.length) {
-    const c = s.charCodeAt(i);
-    if (c >= 128 || SCHEME[c] === 0) break;
-    i++;
-  }
-  if (s.charCodeAt(i) !== 0x3a) bad('missing scheme');
-  const scheme = s.slice(0, i).toLowerCase();
-  for (let k = i + 1; k < s.length; k++) {
-    const c = s.charCodeAt(k);
-    if (c <= 0x20 || c >= 0x7f || c === 0x22 || c === 0x3c || c === 0x3e) bad('invalid character');
-  }
-  if (i + 1 === s.length) bad('empty URI');
-  const u: SipUri = { scheme, host: '', params: new Map(), headers: new Map(), raw: s };
-  if (scheme === 'sip' || scheme === 'sips') parseSip(s, i + 1, u);
-  else if (scheme === 'tel') parseTel(s, i + 1, u);
-  return u;
+  if (hasHigh(s)) bad('invalid character');
+  return uriAt(bytesOf(s), s, 0, s.length);
 }
 
 function escape(v: string, set: Uint8Array): string {

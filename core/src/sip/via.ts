@@ -3,12 +3,14 @@
  *   sent-protocol LWS sent-by *( SEMI via-params )
  * with SWS allowed around "/" in the sent-protocol and around ":" in sent-by.
  */
-import { HOST, parseDec, scanToken, skipWs } from './chars.js';
+import {
+  type Bytes, HOST, IPV6, TOKEN, WS, binary, bytesOf, parseDec, scanToken, skipWs, textAt,
+} from './chars.js';
 import { SipParseError } from './errors.js';
-import { parseGenericParams } from './params.js';
+import { P, lexParam, nameBytes, nameIs, paramError, paramValue, paramsMap } from './params.js';
 
 export interface Via {
-  /** protocol name and version without blanks, upper case: 'SIP/2.0' */
+  /** protocol name and version without blanks, name upper case: 'SIP/2.0' */
   protocol: string;
   /** upper case, e.g. 'UDP' */
   transport: string;
@@ -22,7 +24,8 @@ export interface Via {
   maddr?: string;
   ttl?: number;
   alias: boolean;
-  params: Map<string, string | null>;
+  /** every parameter, names lower-cased, values as written (built on first access) */
+  readonly params: Map<string, string | null>;
   raw: string;
 }
 
@@ -30,123 +33,191 @@ function bad(detail: string): never {
   throw new SipParseError('Bad Via header', 400, detail);
 }
 
-/** token, then SWS "/" SWS; returns the index after the slash. */
-function tokenSlash(s: string, i: number, end: number, what: string): [string, number] {
-  const t0 = i;
-  i = scanToken(s, i, end);
-  if (i === t0) bad(`missing ${what}`);
-  const tok = s.slice(t0, i);
-  i = skipWs(s, i, end);
-  if (s.charCodeAt(i) !== 0x2f) bad('bad sent-protocol');
-  return [tok, skipWs(s, i + 1, end)];
+const BRANCH = nameBytes('branch');
+const RECEIVED = nameBytes('received');
+const RPORT = nameBytes('rport');
+const MADDR = nameBytes('maddr');
+const TTL = nameBytes('ttl');
+const ALIAS = nameBytes('alias');
+
+class ViaValue implements Via {
+  protocol = 'SIP/2.0';
+  transport = '';
+  host = '';
+  port: number | undefined = undefined;
+  branch: string | undefined = undefined;
+  received: string | undefined = undefined;
+  rport: number | null | undefined = undefined;
+  maddr: string | undefined = undefined;
+  ttl: number | undefined = undefined;
+  alias = false;
+  // where the value and its parameters are, for what is built on first access (private: kept out of logs)
+  readonly #b: Bytes;
+  readonly #s: string;
+  readonly #a: number;
+  readonly #p0: number;
+  readonly #end: number;
+  readonly #folded: boolean;
+  #map: Map<string, string | null> | undefined = undefined;
+  #raw: string | undefined = undefined;
+
+  constructor(b: Bytes, s: string, a: number, p0: number, end: number, folded: boolean) {
+    this.#b = b;
+    this.#s = s;
+    this.#a = a;
+    this.#p0 = p0;
+    this.#end = end;
+    this.#folded = folded;
+  }
+
+  get params(): Map<string, string | null> {
+    return (this.#map ??= paramsMap(this.#b, this.#s, this.#p0, this.#end, this.#folded));
+  }
+
+  get raw(): string {
+    return (this.#raw ??= textAt(this.#b, this.#s, this.#a, this.#end, this.#folded));
+  }
 }
 
-export function parseVia(s: string): Via {
-  const end = s.length;
-  let i = skipWs(s, 0, end);
-  const [name, a] = tokenSlash(s, i, end, 'protocol name');
-  const [version, b] = tokenSlash(s, a, end, 'protocol version');
-  i = b;
-  const t0 = i;
-  i = scanToken(s, i, end);
-  if (i === t0) bad('missing transport');
-  const transport = s.slice(t0, i).toUpperCase();
-  const h0 = skipWs(s, i, end);
-  if (h0 === i) bad('missing sent-by');
-  i = h0;
-  if (s.charCodeAt(i) === 0x5b) {
-    const close = s.indexOf(']', i);
-    if (close < 0) bad('bad IPv6 reference');
-    i = close + 1;
+/** Index after SWS "/" SWS at i. */
+function slash(b: Bytes, i: number, end: number): number {
+  i = skipWs(b, i, end);
+  if (i >= end || b[i] !== 0x2f) bad('bad sent-protocol');
+  return skipWs(b, i + 1, end);
+}
+
+/**
+ * Parses the Via value b[a, e) (s is the latin1 text at the same offsets; `folded`: the
+ * range may hold header folding). Written as one tight function: it is on every proxy's
+ * hot path.
+ */
+export function viaAt(b: Bytes, s: string, a: number, e: number, folded: boolean): Via {
+  let i = skipWs(b, a, e);
+  let protocol = 'SIP/2.0';
+  let t0: number;
+  if (i + 8 < e && b[i] === 0x53 && b[i + 1] === 0x49 && b[i + 2] === 0x50 && b[i + 3] === 0x2f &&
+      b[i + 4] === 0x32 && b[i + 5] === 0x2e && b[i + 6] === 0x30 && b[i + 7] === 0x2f) {
+    t0 = i + 8; // "SIP/2.0/" as nearly everyone writes it
   } else {
-    while (i < end) {
-      const c = s.charCodeAt(i);
-      if (c >= 256 || HOST[c] === 0) break;
-      i++;
-    }
+    const n0 = i;
+    i = scanToken(b, i, e);
+    if (i === n0) bad('missing protocol name');
+    const n1 = i;
+    const v0 = slash(b, i, e);
+    i = scanToken(b, v0, e);
+    if (i === v0) bad('missing protocol version');
+    const v1 = i;
+    t0 = slash(b, i, e);
+    const sip20 = n1 - n0 === 3 && (b[n0]! | 0x20) === 0x73 && (b[n0 + 1]! | 0x20) === 0x69 &&
+      (b[n0 + 2]! | 0x20) === 0x70 && v1 - v0 === 3 && b[v0] === 0x32 && b[v0 + 1] === 0x2e && b[v0 + 2] === 0x30;
+    if (!sip20) protocol = `${s.slice(n0, n1).toUpperCase()}/${s.slice(v0, v1)}`;
   }
-  if (i === h0) bad('missing sent-by host');
-  const host = s.slice(h0, i);
+  i = t0;
+  let lower = false;
+  for (; i < e; i++) {
+    const c = b[i]!;
+    if (TOKEN[c] !== 1) break;
+    if (c >= 0x61) lower = true;
+  }
+  if (i === t0) bad('missing transport');
+  const t1 = i;
+  while (i < e && WS[b[i]!] === 1) i++;
+  if (i === t1) bad('missing sent-by');
+  const h0 = i;
+  if (i < e && b[i] === 0x5b) {
+    i++;
+    while (i < e && IPV6[b[i]!] === 1) i++;
+    if (i === e || b[i] !== 0x5d) bad('bad IPv6 reference');
+    i++;
+  } else {
+    while (i < e && HOST[b[i]!] === 1) i++;
+    if (i === h0) bad('missing sent-by host');
+  }
+  const h1 = i;
   let port: number | undefined;
-  i = skipWs(s, i, end);
-  if (s.charCodeAt(i) === 0x3a) {
-    const p0 = skipWs(s, i + 1, end);
-    i = p0;
-    while (i < end && s.charCodeAt(i) >= 0x30 && s.charCodeAt(i) <= 0x39) i++;
-    port = parseDec(s, p0, i, 65535);
+  while (i < e && WS[b[i]!] === 1) i++;
+  if (i < e && b[i] === 0x3a) {
+    i = skipWs(b, i + 1, e);
+    const p0 = i;
+    while (i < e && b[i]! >= 0x30 && b[i]! <= 0x39) i++;
+    port = parseDec(b, p0, i, 65535);
     if (port < 0) bad('bad port');
-    i = skipWs(s, i, end);
+    while (i < e && WS[b[i]!] === 1) i++;
   }
-  const params = new Map<string, string | null>();
-  const err = parseGenericParams(s, i, end, params);
-  if (err) bad(err);
-  const via: Via = {
-    protocol: `${name.toUpperCase()}/${version}`, transport, host, port,
-    branch: undefined, received: undefined, rport: undefined, maddr: undefined, ttl: undefined,
-    alias: params.has('alias'), params, raw: s,
-  };
-  if (params.size !== 0) knownParams(via, params);
+  const via = new ViaValue(b, s, a, i, e, folded);
+  via.protocol = protocol;
+  via.transport = lower ? s.slice(t0, t1).toUpperCase() : s.slice(t0, t1);
+  via.host = s.slice(h0, h1);
+  via.port = port;
+  while (i < e) {
+    i = lexParam(b, i, e);
+    if (i < 0) bad(paramError(i));
+    knownParam(via, b, s, folded);
+  }
   return via;
 }
 
-function knownParams(via: Via, params: Map<string, string | null>): void {
-  const branch = params.get('branch');
-  if (branch !== undefined) {
-    if (branch === null) bad('branch without value');
-    via.branch = branch;
+/** Sets the field of the last lexed parameter when it is a known one (the first occurrence wins). */
+function knownParam(via: ViaValue, b: Bytes, s: string, folded: boolean): void {
+  const v0 = P[2]!;
+  switch (P[1]! - P[0]!) {
+    case 6:
+      if (via.branch === undefined && nameIs(b, BRANCH)) {
+        if (v0 < 0) bad('branch without value');
+        via.branch = paramValue(b, s, folded)!;
+      }
+      return;
+    case 5:
+      if (via.rport === undefined && nameIs(b, RPORT)) {
+        via.rport = v0 < 0 ? null : parseDec(b, v0, P[3]!, 65535);
+        if (via.rport === -1) bad('bad rport');
+      } else if (via.maddr === undefined && nameIs(b, MADDR)) {
+        if (v0 < 0) bad('maddr without value');
+        via.maddr = paramValue(b, s, folded)!;
+      } else if (nameIs(b, ALIAS)) {
+        via.alias = true;
+      }
+      return;
+    case 8:
+      if (via.received === undefined && nameIs(b, RECEIVED)) {
+        if (v0 < 0) bad('received without value');
+        via.received = paramValue(b, s, folded)!;
+      }
+      return;
+    case 3:
+      if (via.ttl === undefined && nameIs(b, TTL)) {
+        via.ttl = v0 < 0 ? -1 : parseDec(b, v0, P[3]!, 255);
+        if (via.ttl === -1) bad('bad ttl');
+      }
+      return;
+    default:
   }
-  const received = params.get('received');
-  if (received !== undefined) {
-    if (received === null) bad('received without value');
-    via.received = received;
-  }
-  const rport = params.get('rport');
-  if (rport !== undefined) {
-    via.rport = rport === null ? null : parseDec(rport, 0, rport.length, 65535);
-    if (via.rport === -1) bad('bad rport');
-  }
-  const maddr = params.get('maddr');
-  if (maddr !== undefined) {
-    if (maddr === null) bad('maddr without value');
-    via.maddr = maddr;
-  }
-  const ttl = params.get('ttl');
-  if (ttl !== undefined) {
-    via.ttl = ttl === null ? -1 : parseDec(ttl, 0, ttl.length, 255);
-    if (via.ttl === -1) bad('bad ttl');
-  }
+}
+
+/** Parses one Via value given as a string. */
+export function parseVia(s: string): Via {
+  const bin = binary(s);
+  return viaAt(bytesOf(bin), bin, 0, bin.length, true);
 }
 
 /**
  * The Via value text with ";name=value" set (replacing an existing param of that name,
- * e.g. a valueless ";rport") or appended. Quoted param values are skipped over.
+ * e.g. a valueless ";rport") or appended. Works on one-char-per-byte text.
  */
 export function setViaParam(text: string, name: string, value: string | undefined): string {
   const add = value === undefined ? `;${name}` : `;${name}=${value}`;
-  const lname = name.toLowerCase();
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (quoted) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) quoted = false;
-      continue;
+  const b = bytesOf(text);
+  const lname = nameBytes(name.toLowerCase());
+  // the params start at the first ';' (sent-protocol and sent-by hold none)
+  let i = text.indexOf(';');
+  while (i >= 0 && i < text.length) {
+    const semi = i;
+    i = lexParam(b, i, text.length);
+    if (i < 0) break;
+    if (nameIs(b, lname)) {
+      // from the ';' to the end of the value (or name)
+      return text.slice(0, semi) + add + text.slice(P[2]! < 0 ? P[1] : P[3]);
     }
-    if (c === 0x22) { quoted = true; continue; }
-    if (c !== 0x3b) continue;
-    const n0 = skipWs(text, i + 1, text.length);
-    const n1 = scanToken(text, n0, text.length);
-    if (text.slice(n0, n1).toLowerCase() !== lname) continue;
-    // the param runs to the next ';' outside quotes (or the end)
-    let j = n1;
-    let q = false;
-    for (; j < text.length; j++) {
-      const d = text.charCodeAt(j);
-      if (q) { if (d === 0x5c) j++; else if (d === 0x22) q = false; } else if (d === 0x22) q = true; else if (d === 0x3b) break;
-    }
-    let k = j;
-    while (k > n1 && (text.charCodeAt(k - 1) === 32 || text.charCodeAt(k - 1) === 9)) k--;
-    return text.slice(0, i) + add + text.slice(k);
   }
   return text + add;
 }

@@ -3,12 +3,7 @@
  * and writes them into one freshly allocated Buffer: received bytes are copied as they
  * are, never re-serialised. Text pieces are "binary" strings (one char per byte).
  */
-import { hasHigh } from './chars.js';
-
-/** A string as one-char-per-byte text: UTF-8 encoded when it has non-ASCII characters. */
-export function binary(s: string): string {
-  return hasHigh(s) ? Buffer.from(s, 'utf8').toString('latin1') : s;
-}
+export { binary } from './chars.js';
 
 export class ByteWriter {
   private readonly parts: Array<string | number> = [];

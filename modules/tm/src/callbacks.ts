@@ -11,15 +11,19 @@ export function addCallback(tx: Tx, types: number, fn: TmCallback, param: unknow
   tx.cbMask |= types;
 }
 
-/** Run the callbacks of `tx` registered for `type`; one throwing does not stop the others. */
+/**
+ * Run the callbacks of `tx` registered for any bit of `type` (each sees the bits it asked for);
+ * one throwing does not stop the others.
+ */
 export function runCallbacks(log: Logger, tx: Tx, type: number, reply: SipMessage | null, code: number, branch: number): void {
   const list = tx.cbs;
   if (!list) return;
   for (let i = 0; i < list.length; i++) {
     const c = list[i]!;
-    if ((c.types & type) === 0) continue;
+    const hit = c.types & type;
+    if (hit === 0) continue;
     try {
-      c.fn({ type, tx, req: tx.req, reply, code, branch, param: c.param });
+      c.fn({ type: hit, tx, req: tx.req, reply, code, branch, param: c.param });
     } catch (err) {
       // a module's callback failing must not break the transaction machine
       log.error({ err, type, tx: tx.transId }, 'tm callback failed');

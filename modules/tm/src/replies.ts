@@ -83,7 +83,8 @@ export function branchFinal(tm: Tm, tx: Tx, b: UacBranch, reply: SipMessage | nu
   b.reply = reply;
   if (faked) b.flags |= BF.FAKED;
   tm.wheel.cancel(b.frNode);
-  tm.wheel.cancel(b.retrNode);
+  // a CANCEL not answered yet keeps retransmitting: it is a transaction of its own
+  if ((b.flags & (BF.CANCEL_SENT | BF.CANCEL_ANSWERED)) !== BF.CANCEL_SENT) tm.wheel.cancel(b.retrNode);
   tx.pending--;
   if (reply !== null && tx.isInvite && code >= 300 && b.dst) tm.sip.send(b.dst, buildAck(b, reply));
   const six = code >= 600 && !tm.cfg.disable6xxBlock;

@@ -36,8 +36,7 @@ export class TmStats {
   readonly rplRetr: Stat;
   readonly timeoutFinal: Stat;
   readonly timeoutFinalInv: Stat;
-  /** tm.stats (Kamailio): transactions that reached the wait state, freed ones */
-  waiting = 0;
+  /** transactions freed (Kamailio tm.stats) */
   freed = 0;
 
   /**

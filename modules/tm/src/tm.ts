@@ -69,6 +69,8 @@ export class Tm {
   minorMask = 0;
   private listenerCache: readonly Listener[] | null = null;
   handlers: TimerHandlers | null = null;
+  /** stops the interval driving the wheel */
+  stopTicking: () => void = () => {};
 
   constructor(
     readonly cfg: TmConfig,

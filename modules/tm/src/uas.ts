@@ -65,7 +65,7 @@ export function createServerTx(tm: Tm, ctx: ScriptContext, flags: number): Tx {
  * reply was resent, or a hop-by-hop ACK absorbed: the script should stop), -1 = error.
  * An ACK never creates a transaction: an e2e ACK returns 1 with none.
  */
-export function newTran(tm: Tm, ctx: ScriptContext, flags = TF.NEWTRAN): number {
+export function newTran(tm: Tm, ctx: ScriptContext, flags: number = TF.NEWTRAN): number {
   if (ctx.tran instanceof Tx) return 1;
   const msg = ctx.msg;
   if (!msg.isRequest) return -1;
@@ -174,7 +174,6 @@ export function maybeFinish(tm: Tm, tx: Tx): void {
   }
   tx.flags |= TF.WAITING;
   tx.waitPhase = WAIT.WAIT;
-  tm.stats.waiting++;
   tm.wheel.schedule(tx.waitNode, waitDelay(tm, tx));
 }
 

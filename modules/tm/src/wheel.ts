@@ -29,11 +29,12 @@ function unlink(n: TimerNode): void {
   n.prev = n;
 }
 
-function pushFront(head: TimerNode, n: TimerNode): void {
-  n.next = head.next;
-  n.prev = head;
-  head.next.prev = n;
-  head.next = n;
+/** append before the list head (at the tail): nodes due in the same tick fire in arming order */
+function pushBack(head: TimerNode, n: TimerNode): void {
+  n.prev = head.prev;
+  n.next = head;
+  head.prev.next = n;
+  head.prev = n;
 }
 
 /**
@@ -81,7 +82,7 @@ export class TimerWheel {
     const ticks = Math.max(1, Math.ceil(delayMs / this.resolutionMs));
     const at = Math.max(this.nowTick(), this.cursor) + ticks;
     node.expires = at;
-    pushFront(this.heads[at & this.mask]!, node);
+    pushBack(this.heads[at & this.mask]!, node);
   }
 
   cancel(node: TimerNode): void {
@@ -130,7 +131,7 @@ export class TimerWheel {
       if (n.expires <= tick) {
         this.live--;
         this.onExpire(n);
-      } else pushFront(head, n);
+      } else pushBack(head, n);
     }
   }
 }

@@ -42,7 +42,7 @@ export function runTsips(args: string[], timeoutMs = 20_000): Promise<{ code: nu
 }
 
 /**
- * Start `tsips -f <config>` in the foreground and wait until it logs "tsips listening".
+ * Start `tsips -f <config>` in the foreground and wait for its "listening on" banner.
  * Always pair with stop() (afterAll/afterEach): it sends SIGTERM, then SIGKILL after 5 s.
  */
 export async function startTsips(configFile: string, opts: { timeoutMs?: number; args?: string[] } = {}): Promise<TsipsProcess> {
@@ -61,7 +61,7 @@ export async function startTsips(configFile: string, opts: { timeoutMs?: number;
       proc.kill('SIGTERM');
     });
   const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
-  while (!out.includes('tsips listening')) {
+  while (!/tsips \S+ listening on /.test(out)) {
     if (proc.exitCode !== null) throw new Error(`tsips exited with ${proc.exitCode} before listening:\n${out}`);
     if (Date.now() > deadline) {
       await stop();

@@ -96,8 +96,9 @@ export function parseArgs(argv: readonly string[], suiteNames: readonly string[]
   if (unknown.length > 0) {
     program.error(`unknown suite "${unknown.join('", "')}" (known: ${suiteNames.join(', ')})`, { code: 'bench.unknownSuite' });
   }
-  if (o.scenario !== 'tolerant' && o.scenario !== 'strict') {
-    program.error(`--scenario must be tolerant or strict, got "${o.scenario}"`, { code: 'bench.badScenario' });
+  const scenario = o.scenario;
+  if (scenario !== 'tolerant' && scenario !== 'strict') {
+    return program.error(`--scenario must be tolerant or strict, got "${scenario}"`, { code: 'bench.badScenario' });
   }
   return {
     suites,
@@ -106,7 +107,7 @@ export function parseArgs(argv: readonly string[], suiteNames: readonly string[]
     ...(o.rates ? { rates: o.rates } : {}),
     ...(o.duration !== undefined ? { duration: o.duration } : {}),
     ...(o.transports ? { transports: o.transports } : {}),
-    scenario: o.scenario,
+    scenario,
     out: o.out,
     install: o.install,
   };

@@ -11,12 +11,14 @@ export interface CpuUse {
   avgPct: number;
   /** Highest % of one core over any window of at least `windowMs`. */
   peakPct: number;
+  /** Ticks used between the first and last sample. */
+  ticks: number;
 }
 
 /** Average and peak CPU % of one core from a series of samples. */
 export function cpuUse(samples: readonly CpuSample[], ticksPerSec: number, windowMs = 1000): CpuUse {
   const pct = (a: CpuSample, b: CpuSample): number => ((b.ticks - a.ticks) / ticksPerSec) * 1000 / (b.t - a.t) * 100;
-  if (samples.length < 2) return { avgPct: NaN, peakPct: NaN };
+  if (samples.length < 2) return { avgPct: NaN, peakPct: NaN, ticks: 0 };
   const first = samples[0]!;
   const last = samples[samples.length - 1]!;
   let peak = NaN;
@@ -31,7 +33,7 @@ export function cpuUse(samples: readonly CpuSample[], ticksPerSec: number, windo
   }
   // A run shorter than the window still gets a peak: its average.
   const avg = pct(first, last);
-  return { avgPct: avg, peakPct: Number.isNaN(peak) ? avg : peak };
+  return { avgPct: avg, peakPct: Number.isNaN(peak) ? avg : peak, ticks: last.ticks - first.ticks };
 }
 
 /**
@@ -54,7 +56,7 @@ export class CpuSampler {
     const t = performance.now();
     for (const [name, pid] of Object.entries(this.pids)) {
       const st = readProcStat(pid);
-      if (!st || st.state === 'Z') continue;
+      if (!st) continue; // exited and reaped: keep what was sampled
       const list = this.samples.get(name) ?? [];
       list.push({ t, ticks: st.utime + st.stime });
       this.samples.set(name, list);

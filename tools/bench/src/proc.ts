@@ -143,3 +143,19 @@ export function listensIn(text: string, port: number, proto: 'udp' | 'tcp'): boo
 export function isListening(port: number, proto: 'udp' | 'tcp'): boolean {
   return listensIn(readFileSync(`/proc/net/${proto}`, 'utf8'), port, proto);
 }
+
+/**
+ * Busy ticks of the whole machine so far, from the aggregate `cpu` line of /proc/stat
+ * (everything but idle and iowait, summed over all cores).
+ */
+export function parseCpuBusyTicks(procStat: string): number {
+  const line = procStat.split('\n').find((l) => l.startsWith('cpu '));
+  if (!line) throw new Error('no aggregate cpu line in /proc/stat');
+  const f = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = f.slice(0, 8).reduce((a, b) => a + b, 0); // user..steal (guest is inside user)
+  return total - (f[3] ?? 0) - (f[4] ?? 0);
+}
+
+export function machineBusyTicks(): number {
+  return parseCpuBusyTicks(readFileSync('/proc/stat', 'utf8'));
+}
