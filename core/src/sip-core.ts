@@ -204,7 +204,8 @@ export class SipCore implements MessageSink {
 
   /** A stateless reply to `req` (sl_send_reply, parse errors, 416/483/513). */
   sendReply(req: SipMessage, rcv: ReceiveInfo, code: number, reason: string, opts: { headers?: string[]; body?: Buffer | string; contentType?: string } = {}): boolean {
-    const toTag = code > 100 && !req.toTag ? this.toTagFor(req) : undefined;
+    // buildReply adds the tag only where To has none (and copies an unparsable To as it is)
+    const toTag = code > 100 ? this.toTagFor(req) : undefined;
     const headers = opts.headers ? [...opts.headers, ...this.serverHeader] : this.serverHeader;
     const buf = buildReply(req, code, reason, { toTag, headers, body: opts.body, contentType: opts.contentType });
     return this.send(replyDestination(req, rcv), buf).ok;

@@ -19,7 +19,9 @@ loadmodule "maxfwd"
 loadmodule "sipmsgops"
 route {
     if (!mf_process_maxfwd_header(10)) { sl_send_reply(483, "Too Many Hops"); exit; }
-    forward();
+    # SIPp's R-URI names no transport (RFC 3263: UDP): keep the one the request came on
+    if ($proto == "tcp") forward("sip:$rd:$rp;transport=tcp");
+    else forward();
 }
 `;
 

@@ -9,8 +9,13 @@ import { DEFAULT_PORTS } from '../config/globals.js';
  */
 export function replyDestination(req: SipMessage, rcv: ReceiveInfo): Destination {
   if (rcv.conId !== 0) return { proto: rcv.proto, ip: rcv.srcIp, port: rcv.srcPort, conId: rcv.conId, listener: rcv.listener };
-  const via = req.via1;
-  const port = via.rport !== undefined ? rcv.srcPort : (via.port ?? DEFAULT_PORTS[rcv.proto] ?? 5060);
+  let port = rcv.srcPort; // an unusable Via (the 400 that says so) goes back to the source
+  try {
+    const via = req.via1;
+    if (via.rport === undefined) port = via.port ?? DEFAULT_PORTS[rcv.proto] ?? 5060;
+  } catch {
+    // keep the source port
+  }
   return { proto: rcv.proto, ip: rcv.srcIp, port, listener: rcv.listener };
 }
 

@@ -103,11 +103,12 @@ export function matcherFor(name: string): NameMatch {
 
 /** Is the header whose table entry is (meta, start) named as `m` says? */
 export function matchLine(b: Bytes, meta: number, start: number, m: NameMatch): boolean {
+  const lowerTab = LOWER;
   const sig = meta & ~FOLDED;
   if (sig === m.short) return true;
   if (sig !== m.long) return false;
   const l = m.lname;
-  for (let i = 1; i < l.length; i++) if (LOWER[b[start + i]!] !== l[i]) return false;
+  for (let i = 1; i < l.length; i++) if (lowerTab[b[start + i]!] !== l[i]) return false;
   return true;
 }
 

@@ -162,9 +162,10 @@ export class SipMessage extends HeaderTable implements StartLine {
       const b = this.buf;
       const a = this._h[k + 2]!;
       const e = this._h[k + 3]!;
+      const word = WORD;
       let at = -1;
       for (let i = a; i < e; i++) {
-        if (WORD[b[i]!] === 1) continue;
+        if (word[b[i]!] === 1) continue;
         if (b[i] !== 0x40 || at >= 0 || i === a || i === e - 1) throw new SipParseError('Bad Call-ID header');
         at = i;
       }

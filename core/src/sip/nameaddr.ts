@@ -69,12 +69,14 @@ class NameAddrValue implements Contact {
 
 /** URI shape check on b[a, e): scheme ":" something, no LWS, quotes, angle brackets or non-ASCII. */
 function checkUri(b: Bytes, a: number, e: number): void {
+  const uricTab = URIC;
+  const schemeTab = SCHEME;
   const c0 = b[a]! | 0x20;
   if (a >= e || c0 < 0x61 || c0 > 0x7a) bad('bad URI');
   let i = a + 1;
-  while (i < e && SCHEME[b[i]!] === 1) i++;
+  while (i < e && schemeTab[b[i]!] === 1) i++;
   if (i >= e - 1 || b[i] !== 0x3a) bad('bad URI');
-  for (i++; i < e; i++) if (URIC[b[i]!] !== 1) bad('bad URI');
+  for (i++; i < e; i++) if (uricTab[b[i]!] !== 1) bad('bad URI');
 }
 
 /**
@@ -82,6 +84,8 @@ function checkUri(b: Bytes, a: number, e: number): void {
  * range may hold header folding).
  */
 export function nameAddrAt(b: Bytes, s: string, a: number, e: number, folded: boolean): NameAddrValue {
+  const tokenWsTab = TOKEN_WS;
+  const wsTab = WS;
   let i = skipWs(b, a, e);
   let display: string | undefined;
   let angle = true;
@@ -94,7 +98,7 @@ export function nameAddrAt(b: Bytes, s: string, a: number, e: number, folded: bo
   } else {
     // *(token LWS) "<" is the display-name form; anything else is an addr-spec
     let j = i;
-    while (j < e && TOKEN_WS[b[j]!] === 1) j++;
+    while (j < e && tokenWsTab[b[j]!] === 1) j++;
     if (j < e && b[j] === 0x3c) {
       const d1 = trimEnd(b, i, j);
       if (d1 > i) display = folded ? textAt(b, s, i, d1, true) : s.slice(i, d1);
@@ -113,7 +117,7 @@ export function nameAddrAt(b: Bytes, s: string, a: number, e: number, folded: bo
     u0 = i;
     while (i < e) {
       const c = b[i]!;
-      if (c === 0x3b || WS[c] === 1) break;
+      if (c === 0x3b || wsTab[c] === 1) break;
       if (c === 0x3f || c === 0x2c) bad('URI with "?" or "," must be in angle brackets');
       i++;
     }

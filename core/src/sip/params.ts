@@ -24,18 +24,21 @@ export function paramError(code: number): string {
  * (and after trailing blanks) or a negative error code.
  */
 export function lexParam(b: Bytes, i: number, end: number): number {
+  const tokenTab = TOKEN;
+  const wsTab = WS;
+  const ipv6Tab = IPV6;
   if (b[i] !== 0x3b) return -1;
   i++;
-  while (i < end && WS[b[i]!] === 1) i++;
+  while (i < end && wsTab[b[i]!] === 1) i++;
   const n0 = i;
-  while (i < end && TOKEN[b[i]!] === 1) i++;
+  while (i < end && tokenTab[b[i]!] === 1) i++;
   if (i === n0) return -2;
   P[0] = n0;
   P[1] = i;
-  while (i < end && WS[b[i]!] === 1) i++;
+  while (i < end && wsTab[b[i]!] === 1) i++;
   if (i < end && b[i] === 0x3d) {
     i++;
-    while (i < end && WS[b[i]!] === 1) i++;
+    while (i < end && wsTab[b[i]!] === 1) i++;
     const v0 = i;
     const c = i < end ? b[i] : -1;
     if (c === 0x22) {
@@ -43,16 +46,16 @@ export function lexParam(b: Bytes, i: number, end: number): number {
       if (i < 0) return -3;
     } else if (c === 0x5b) {
       i++;
-      while (i < end && IPV6[b[i]!] === 1) i++;
+      while (i < end && ipv6Tab[b[i]!] === 1) i++;
       if (i === end || b[i] !== 0x5d) return -4;
       i++;
     } else {
-      while (i < end && TOKEN[b[i]!] === 1) i++;
+      while (i < end && tokenTab[b[i]!] === 1) i++;
     }
     if (i === v0) return -5;
     P[2] = v0;
     P[3] = i;
-    while (i < end && WS[b[i]!] === 1) i++;
+    while (i < end && wsTab[b[i]!] === 1) i++;
   } else {
     P[2] = -1;
     P[3] = -1;
@@ -67,9 +70,10 @@ export function nameBytes(lname: string): Uint8Array {
 
 /** Is the last lexed parameter named `name` (lower-case bytes)? */
 export function nameIs(b: Bytes, name: Uint8Array): boolean {
+  const lowerTab = LOWER;
   const n0 = P[0]!;
   if (P[1]! - n0 !== name.length) return false;
-  for (let k = 0; k < name.length; k++) if (LOWER[b[n0 + k]!] !== name[k]) return false;
+  for (let k = 0; k < name.length; k++) if (lowerTab[b[n0 + k]!] !== name[k]) return false;
   return true;
 }
 

@@ -44,6 +44,8 @@ export class HeaderTable {
    * header section ends (returns -1); with m === null scans every line.
    */
   _scan(m: NameMatch | null): number {
+    const tokenTab = TOKEN;
+    const wsTab = WS;
     let pos = this._pos;
     if (pos < 0) return -1;
     const b: Bytes = this.buf;
@@ -73,19 +75,19 @@ export class HeaderTable {
       }
       // name: token chars, then blanks and ':'
       let p = pos;
-      while (p < nl && TOKEN[b[p]!] === 1) p++;
+      while (p < nl && tokenTab[b[p]!] === 1) p++;
       const ne = p;
       while (p < nl && ((c = b[p]!) === 32 || c === 9)) p++;
       let meta = 0;
       if (ne > pos && p < nl && b[p] === 0x3a) {
         meta = signature(b, pos, ne - pos);
         p++;
-        while (p < nl && WS[b[p]!] === 1) p++;
+        while (p < nl && wsTab[b[p]!] === 1) p++;
       } else {
         p = pos;
       }
       let ve = nl;
-      while (ve > p && WS[b[ve - 1]!] === 1) ve--;
+      while (ve > p && wsTab[b[ve - 1]!] === 1) ve--;
       h[n] = meta | folded;
       h[n + 1] = pos;
       h[n + 2] = p;

@@ -61,6 +61,7 @@ function statusLine(b: Bytes, a: number, e: number, sp1: number, out: StartLine)
 
 /** Parses the start line b[a, e) (e excludes the line terminator; s is the text of b) into `out`. */
 export function parseStartLine(b: Bytes, s: string, a: number, e: number, out: StartLine): void {
+  const tokenTab = TOKEN;
   const sp1 = s.indexOf(' ', a);
   if (isSipSlash(b, a)) {
     statusLine(b, a, e, sp1, out);
@@ -68,7 +69,7 @@ export function parseStartLine(b: Bytes, s: string, a: number, e: number, out: S
   }
   if (sp1 < 0 || sp1 >= e || sp1 === a) throw new SipParseError('Bad request line');
   for (let i = a; i < sp1; i++) {
-    if (TOKEN[b[i]!] !== 1) throw new SipParseError('Bad request line', 400, 'bad method');
+    if (tokenTab[b[i]!] !== 1) throw new SipParseError('Bad request line', 400, 'bad method');
   }
   out.isRequest = true;
   out._a0 = a; out._a1 = sp1;

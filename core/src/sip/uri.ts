@@ -108,17 +108,19 @@ function parseHeaders(b: Bytes, s: string, i: number, e: number, headers: Map<st
 
 /** Index of the end of host[:port] starting at i; fills `u`. */
 function parseHostPort(b: Bytes, s: string, i: number, e: number, u: SipUri): number {
+  const hostTab = HOST;
+  const ipv6Tab = IPV6;
   const start = i;
   if (i < e && b[i] === 0x5b) {
     let colon = false;
     for (i++; i < e && b[i] !== 0x5d; i++) {
-      if (IPV6[b[i]!] === 0) bad('bad IPv6 reference');
+      if (ipv6Tab[b[i]!] === 0) bad('bad IPv6 reference');
       if (b[i] === 0x3a) colon = true;
     }
     if (i === e || !colon) bad('bad IPv6 reference');
     i++;
   } else {
-    while (i < e && HOST[b[i]!] === 1) i++;
+    while (i < e && hostTab[b[i]!] === 1) i++;
     if (i === start) bad('missing host');
   }
   u.host = s.slice(start, i);
@@ -166,10 +168,11 @@ function parseTel(b: Bytes, s: string, start: number, e: number, u: SipUri): voi
 
 /** Parses the URI b[a, e) (s is the latin1 text at the same offsets). */
 export function uriAt(b: Bytes, s: string, a: number, e: number): SipUri {
+  const schemeTab = SCHEME;
   const c0 = a < e ? b[a]! | 0x20 : 0;
   if (c0 < 0x61 || c0 > 0x7a) bad('missing scheme');
   let i = a + 1;
-  while (i < e && SCHEME[b[i]!] === 1) i++;
+  while (i < e && schemeTab[b[i]!] === 1) i++;
   if (i >= e || b[i] !== 0x3a) bad('missing scheme');
   const scheme = s.slice(a, i).toLowerCase();
   for (let k = i + 1; k < e; k++) {

@@ -92,6 +92,10 @@ function slash(b: Bytes, i: number, end: number): number {
  * hot path.
  */
 export function viaAt(b: Bytes, s: string, a: number, e: number, folded: boolean): Via {
+  const tokenTab = TOKEN;
+  const wsTab = WS;
+  const hostTab = HOST;
+  const ipv6Tab = IPV6;
   let i = skipWs(b, a, e);
   let protocol = 'SIP/2.0';
   let t0: number;
@@ -116,33 +120,33 @@ export function viaAt(b: Bytes, s: string, a: number, e: number, folded: boolean
   let lower = false;
   for (; i < e; i++) {
     const c = b[i]!;
-    if (TOKEN[c] !== 1) break;
+    if (tokenTab[c] !== 1) break;
     if (c >= 0x61) lower = true;
   }
   if (i === t0) bad('missing transport');
   const t1 = i;
-  while (i < e && WS[b[i]!] === 1) i++;
+  while (i < e && wsTab[b[i]!] === 1) i++;
   if (i === t1) bad('missing sent-by');
   const h0 = i;
   if (i < e && b[i] === 0x5b) {
     i++;
-    while (i < e && IPV6[b[i]!] === 1) i++;
+    while (i < e && ipv6Tab[b[i]!] === 1) i++;
     if (i === e || b[i] !== 0x5d) bad('bad IPv6 reference');
     i++;
   } else {
-    while (i < e && HOST[b[i]!] === 1) i++;
+    while (i < e && hostTab[b[i]!] === 1) i++;
     if (i === h0) bad('missing sent-by host');
   }
   const h1 = i;
   let port: number | undefined;
-  while (i < e && WS[b[i]!] === 1) i++;
+  while (i < e && wsTab[b[i]!] === 1) i++;
   if (i < e && b[i] === 0x3a) {
     i = skipWs(b, i + 1, e);
     const p0 = i;
     while (i < e && b[i]! >= 0x30 && b[i]! <= 0x39) i++;
     port = parseDec(b, p0, i, 65535);
     if (port < 0) bad('bad port');
-    while (i < e && WS[b[i]!] === 1) i++;
+    while (i < e && wsTab[b[i]!] === 1) i++;
   }
   const via = new ViaValue(b, s, a, i, e, folded);
   via.protocol = protocol;

@@ -80,6 +80,7 @@ const armRoute = (kind: 'failure' | 'onreply' | 'branch'): Cmd => ({
   run: (ctx, tm, name: string) => {
     const route = (kind === 'failure' ? tm.engine.failureRoute(name) : kind === 'onreply' ? tm.engine.onreplyRoute(name) : tm.engine.branchRoute(name)) ?? null;
     const tx = txOf(ctx);
+    if (tx && tx.avps === null) tx.avps = ctx.avpStore(); // the route armed late will read them
     const target = tx ?? pendingOf(ctx);
     if (kind === 'failure') target.onFailure = route;
     else if (kind === 'branch') target.onBranch = route;

@@ -37,7 +37,7 @@ export function runFailureRoute(tm: Tm, tx: Tx, picked: number, route: CompiledR
   ctx.branchIdx = picked;
   ctx.newRuri = pb ? pb.uri : null;
   ctx.bflags = pb ? pb.bflags : 0;
-  ctx.avps = tx.avps;
+  ctx.avps = tx.avps ??= new Map();
   ctx.flags = tx.msgFlags;
   const mark = tx.req.changeMark();
   tx.flags |= TF.IN_FAILURE;

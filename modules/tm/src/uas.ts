@@ -38,7 +38,6 @@ export function createServerTx(tm: Tm, ctx: ScriptContext, flags: number): Tx {
   });
   tx.uasDst = replyDestination(msg, ctx.rcv);
   tx.uasReliable = ctx.rcv.conId !== 0;
-  tx.avps = ctx.avpStore();
   tx.msgFlags = ctx.flags;
   tx.ruri = ctx.ruri();
   if (p) {
@@ -46,6 +45,9 @@ export function createServerTx(tm: Tm, ctx: ScriptContext, flags: number): Tx {
     tx.onReply = p.onReply;
     tx.onBranch = p.onBranch;
   }
+  // the transaction shares the message's AVP list (OpenSIPS moves it onto the transaction);
+  // it is only created here when a route may read it later, so plain relaying allocates none
+  tx.avps = ctx.avps ?? (p !== null || cfg.onreplyAvpMode === 1 ? ctx.avpStore() : null);
   tm.table.insert(tx, key);
   tm.wheel.schedule(tx.waitNode, life);
   tm.stats.uas.inc();
