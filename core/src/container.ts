@@ -12,6 +12,7 @@ import type { ScriptEngine } from './script/engine.js';
 import type { CoreConfig } from './config/globals.js';
 import type { SipCore } from './sip-core.js';
 import type { ScriptSymbols } from './script/symbols.js';
+import type { FlagNames } from './script/flags.js';
 
 /**
  * DI tokens for core services (UPPER_SNAKE symbols, registered with useValue at boot).
@@ -33,6 +34,8 @@ export const CORE_CONFIG = token<CoreConfig>('CORE_CONFIG');
 export const SIP_CORE = token<SipCore>('SIP_CORE');
 /** every script function and pseudo-variable of the core and the loaded modules (app_ts builds KSR from it) */
 export const SYMBOLS = token<ScriptSymbols>('SYMBOLS');
+/** named message/branch flags (setflag(NAT), tm minor_branch_flag, tcp_no_new_conn_bflag) */
+export const FLAGS = token<FlagNames>('FLAGS');
 
 /** Token helper for modules' own APIs: `export const TM_API = apiToken<TmApi>('tm')`. */
 export function apiToken<T>(moduleName: string): InjectionToken<T> {

@@ -100,6 +100,7 @@ export class TsipsServer {
     c.register(T.CORE_CONFIG, { useValue: config });
     c.register(T.SIP_CORE, { useValue: this.sip });
     c.register(T.SYMBOLS, { useValue: symbols });
+    c.register(T.FLAGS, { useValue: this.flags });
     for (const m of modules) for (const e of m.def.events ?? []) this.events.publish(e, m.def.name);
     for (const e of coreLib.events ?? []) this.events.publish(e, 'core');
   }

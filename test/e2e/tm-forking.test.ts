@@ -24,6 +24,7 @@ loadmodule "httpd"
 loadmodule "mi_http"
 modparam("httpd", "port", ${MI})
 modparam("tm", "wt_timer", 1)
+modparam("tm", "T4_timer", 1000)
 modparam("tm", "contacts_avp", "tm_contacts")
 route {
     if (has_totag() || is_method("CANCEL|ACK")) { t_relay(); exit; }

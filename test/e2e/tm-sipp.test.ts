@@ -50,7 +50,7 @@ describe('tm: stateful relay with SIPp', () => {
   const runs = [
     ['u1', 'UDP', 500],
     ['t1', 'TCP, one connection', 500],
-    ['tn', 'TCP, a connection per call', 300],
+    ['tn', 'TCP, a connection per call', 500],
   ] as const;
   let uasTransactions = 0;
   for (const [transport, label, rate] of runs) {

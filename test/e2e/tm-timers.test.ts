@@ -28,6 +28,7 @@ modparam("tm", "T1_timer", 100)
 modparam("tm", "T2_timer", 400)
 modparam("tm", "fr_timer", 1500)
 modparam("tm", "wt_timer", 1)
+modparam("tm", "T4_timer", 1000)
 route {
     if (is_method("CANCEL|ACK")) { t_relay(); exit; }
     t_on_failure("timeout");

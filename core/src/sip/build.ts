@@ -3,14 +3,14 @@
  * are copied from the received bytes, changed ones are re-cut from the received text, and
  * Content-Length is made right. With no change at all the received Buffer is returned.
  */
-import { parseDec } from './chars.js';
+import { binary, parseDec } from './chars.js';
 import type { Edits } from './edits.js';
 import { H_CONTENT_LENGTH, matcherOf } from './headers.js';
 import { listRanges } from './lists.js';
 import type { SipMessage } from './message.js';
 import { STRIDE } from './scan.js';
 import { setViaParam } from './via.js';
-import { ByteWriter, binary } from './writer.js';
+import { ByteWriter } from './writer.js';
 
 export interface BuildOptions {
   /** Request-URI to write (overrides setRuri) */
@@ -26,9 +26,14 @@ export function lineEnd(m: SipMessage, k: number): number {
   return k + STRIDE < m._count() ? m._h[k + 1 + STRIDE]! : m._hdrEnd;
 }
 
+/** Does the last header line miss its line end (a datagram without the empty line)? */
+function unterminated(m: SipMessage, end: number): boolean {
+  return end === m._s.length && m.buf[end - 1] !== 10;
+}
+
 /**
- * The text of received header line k with its changes (values cut from the front, top-Via
- * parameters), or undefined when the line is unchanged and can be copied as it is.
+ * The text (one char per byte) of received header line k with its changes (values cut
+ * from the front, top-Via parameters), or undefined when the line is unchanged.
  */
 export function changedLine(m: SipMessage, ed: Edits, k: number, topVia: number): string | undefined {
   const cut = ed.skip.get(k) ?? 0;
@@ -38,12 +43,11 @@ export function changedLine(m: SipMessage, ed: Edits, k: number, topVia: number)
   const h = m._h;
   const r = listRanges(m.buf, h[k + 2]!, h[k + 3]!);
   let first = s.slice(r[2 * cut], r[2 * cut + 1]);
-  if (via) for (const [name, value] of ed.viaParams) first = setViaParam(first, name, value);
-  return s.slice(h[k + 1], h[k + 2]) + binary(first) + s.slice(r[2 * cut + 1], lineEnd(m, k));
-}
-
-function lineOf(text: string): string {
-  return `${binary(text)}\r\n`;
+  if (via) {
+    for (const [name, value] of ed.viaParams) first = setViaParam(first, binary(name), value === undefined ? undefined : binary(value));
+  }
+  const end = lineEnd(m, k);
+  return s.slice(h[k + 1], h[k + 2]) + first + s.slice(r[2 * cut + 1], end) + (unterminated(m, end) ? '\r\n' : '');
 }
 
 /** Zero-copy result: the received bytes (without trailing datagram junk or leading CRLFs). */
@@ -53,26 +57,48 @@ function unchanged(m: SipMessage): Buffer {
   return m._start === 0 && end === m.buf.length ? m.buf : m.buf.subarray(m._start, end);
 }
 
-export function buildMessage(m: SipMessage, opts?: BuildOptions): Buffer {
-  const ed = m._edits;
-  const hasOpts = opts !== undefined && (opts.ruri !== undefined || opts.via !== undefined || !!opts.extraHeaders);
-  if (!hasOpts && (ed === undefined || ed.mark() === 0)) return unchanged(m);
-
-  const w = new ByteWriter(m.buf);
-  const s = m._s;
-  const h = m._h;
-  const body = ed?.body ?? m.body;
-
-  const ruri = opts?.ruri ?? ed?.ruri;
+function startLine(m: SipMessage, w: ByteWriter, ruri: string | undefined): void {
   if (ruri !== undefined && m.isRequest) {
-    w.text(`${s.slice(m._a0, m._a1)} ${binary(ruri)} ${s.slice(m._v0, m._v1)}\r\n`);
+    w.text(`${m._s.slice(m._a0, m._a1)} ${ruri} ${m._s.slice(m._v0, m._v1)}\r\n`);
   } else {
     w.range(m._start, m._hdrStart);
-    if (m._hdrStart === s.length && s.charCodeAt(s.length - 1) !== 10) w.text('\r\n');
+    if (m._hdrStart === m._s.length && m.buf[m._hdrStart - 1] !== 10) w.latin1('\r\n');
   }
-  if (opts?.via !== undefined) w.text(`Via: ${binary(opts.via)}\r\n`);
-  if (ed) for (const l of ed.top) w.text(lineOf(l.text));
+}
 
+function extraLines(w: ByteWriter, extra: string | undefined): void {
+  if (extra) w.text(extra.endsWith('\n') ? extra : `${extra}\r\n`);
+}
+
+export function buildMessage(m: SipMessage, opts?: BuildOptions): Buffer {
+  const ed = m._edits;
+  const edited = ed !== undefined && ed.mark() > 0;
+  if (!edited && (opts === undefined || (opts.ruri === undefined && opts.via === undefined && !opts.extraHeaders))) {
+    return unchanged(m);
+  }
+  const w = new ByteWriter(m.buf);
+  startLine(m, w, opts?.ruri ?? ed?.ruri);
+  if (opts?.via !== undefined) w.text(`Via: ${opts.via}\r\n`);
+  const cl = m.contentLength;
+  const hdrEnd = m._hdrEnd;
+  if (!edited && cl !== undefined && hdrEnd < m._s.length) {
+    // a relay: the received header lines, empty line and body in one piece (or two)
+    const bodyStart = m._bodyStart;
+    const body = m.body;
+    w.range(m._hdrStart, hdrEnd);
+    extraLines(w, opts?.extraHeaders);
+    w.range(hdrEnd, bodyStart + body.length);
+    return w.finish();
+  }
+  return editedMessage(m, w, ed, opts?.extraHeaders);
+}
+
+/** Header lines with the recorded changes applied, a right Content-Length, the body. */
+function editedMessage(m: SipMessage, w: ByteWriter, ed: Edits | undefined, extra: string | undefined): Buffer {
+  const h = m._h;
+  const s = m._s;
+  const body = ed?.body ?? m.body;
+  if (ed) for (const l of ed.top) w.text(`${l.text}\r\n`);
   const topVia = ed ? ed.topViaLine() : -1;
   const clName = matcherOf(H_CONTENT_LENGTH);
   let clDone = false;
@@ -81,27 +107,28 @@ export function buildMessage(m: SipMessage, opts?: BuildOptions): Buffer {
     if (ed?.gone.has(k)) continue;
     const end = lineEnd(m, k);
     if (m._is(k, clName)) {
-      // keep the first Content-Length line when it is right, drop or rewrite the others
-      if (!clDone && parseDec(m.buf, h[k + 2]!, h[k + 3]!, 0x7fffffff) === body.length) w.range(h[k + 1]!, end);
-      else if (!clDone) w.text(`${s.slice(h[k + 1], h[k + 2])}${body.length}\r\n`);
+      // keep the first Content-Length line when it is right, rewrite it otherwise, drop the others
+      if (clDone) continue;
       clDone = true;
-      continue;
+      if (parseDec(m.buf, h[k + 2]!, h[k + 3]!, 0x7fffffff) !== body.length) {
+        w.latin1(`${s.slice(h[k + 1], h[k + 2])}${body.length}\r\n`);
+        continue;
+      }
+    } else {
+      const text = ed ? changedLine(m, ed, k, topVia) : undefined;
+      if (text !== undefined) {
+        w.latin1(text);
+        continue;
+      }
     }
-    const text = ed ? changedLine(m, ed, k, topVia) : undefined;
-    if (text === undefined) w.range(h[k + 1]!, end);
-    else w.text(text);
-    // a last line without line end (no empty line in the datagram) gets one
-    if (end === s.length && s.charCodeAt(end - 1) !== 10) w.text('\r\n');
+    w.range(h[k + 1]!, end);
+    if (unterminated(m, end)) w.latin1('\r\n');
   }
   if (ed) {
-    for (const l of ed.tail) {
-      if (l.lname === 'content-length' || l.lname === 'l') continue;
-      w.text(lineOf(l.text));
-    }
+    for (const l of ed.tail) if (l.lname !== 'content-length' && l.lname !== 'l') w.text(`${l.text}\r\n`);
   }
-  const extra = opts?.extraHeaders;
-  if (extra) w.text(extra.endsWith('\n') ? binary(extra) : `${binary(extra)}\r\n`);
-  if (!clDone) w.text(`Content-Length: ${body.length}\r\n`);
-  w.text('\r\n');
+  extraLines(w, extra);
+  if (!clDone) w.latin1(`Content-Length: ${body.length}\r\n`);
+  w.latin1('\r\n');
   return w.finish(body);
 }

@@ -30,6 +30,8 @@ export const IPV6 = table(':.%', [[0x30, 0x39], [0x41, 0x46], [0x61, 0x66]]);
 export const SCHEME = table('+-.', ALNUM);
 /** SP, HT, CR, LF: blanks inside a (possibly folded) header value */
 export const WS = table(' \t\r\n');
+/** an unquoted parameter value: token chars, and ':' for an IPv6 address (Via received=) */
+export const PVALUE = table("-.!%*_+`'~:", ALNUM);
 /** token chars and blanks: a display-name of tokens */
 export const TOKEN_WS = table("-.!%*_+`'~ \t\r\n", ALNUM);
 /** what may follow "scheme:" in a URI given in a header: visible ASCII except '"', '<' and '>' */

@@ -1,7 +1,7 @@
 export { SipParseError } from './errors.js';
 export { SipMessage, type BuildOptions } from './message.js';
 export { type SipUri, parseUri, formatUri, uriHostPort } from './uri.js';
-export { type NameAddr, type Contact, parseNameAddr, parseContact } from './nameaddr.js';
+export { type NameAddr, type Contact, parseNameAddr, parseContact, nameAddrUri } from './nameaddr.js';
 export { type Via, parseVia, setViaParam } from './via.js';
 export { type ReplyOptions, buildReply } from './reply.js';
 export { splitList } from './lists.js';

@@ -8,6 +8,7 @@ import {
   type Bytes, SCHEME, TOKEN_WS, URIC, WS, binary, bytesOf, parseDecCapped, scanQuoted, skipWs, textAt, trimEnd, unquote,
 } from './chars.js';
 import { SipParseError } from './errors.js';
+import { type SipUri, parseUri, uriAt } from './uri.js';
 import { P, lexParam, nameBytes, nameIs, paramError, paramValue, paramsMap } from './params.js';
 
 export interface NameAddr {
@@ -46,8 +47,10 @@ class NameAddrValue implements Contact {
   readonly #p0: number;
   readonly #end: number;
   readonly #folded: boolean;
+  #u0 = 0;
   #map: Map<string, string | null> | undefined = undefined;
   #raw: string | undefined = undefined;
+  #puri: SipUri | undefined = undefined;
 
   constructor(b: Bytes, s: string, a: number, p0: number, end: number, folded: boolean) {
     this.#b = b;
@@ -56,6 +59,15 @@ class NameAddrValue implements Contact {
     this.#p0 = p0;
     this.#end = end;
     this.#folded = folded;
+  }
+
+  /** the URI, parsed from the bytes it was cut from (cached) */
+  parsedUri(): SipUri {
+    return (this.#puri ??= uriAt(this.#b, this.#s, this.#u0, this.#u0 + this.uri.length));
+  }
+
+  setUriStart(u0: number): void {
+    this.#u0 = u0;
   }
 
   get params(): Map<string, string | null> {
@@ -128,6 +140,7 @@ export function nameAddrAt(b: Bytes, s: string, a: number, e: number, folded: bo
   const na = new NameAddrValue(b, s, a, i, e, folded);
   na.display = display;
   na.uri = s.slice(u0, u1);
+  na.setUriStart(u0);
   while (i < e) {
     i = lexParam(b, i, e);
     if (i < 0) bad(paramError(i));
@@ -143,6 +156,11 @@ export function nameAddrAt(b: Bytes, s: string, a: number, e: number, folded: bo
 export function parseNameAddr(s: string): NameAddr {
   const bin = binary(s);
   return nameAddrAt(bytesOf(bin), bin, 0, bin.length, true);
+}
+
+/** The URI of a name-addr parsed (throws SipParseError 'Bad URI'); no re-encoding for parsed headers. */
+export function nameAddrUri(na: NameAddr): SipUri {
+  return na instanceof NameAddrValue ? na.parsedUri() : parseUri(na.uri);
 }
 
 const QVALUE = /^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/;

@@ -1,13 +1,13 @@
 /**
  * `*( SEMI generic-param )` as used after name-addrs and in Via (RFC 3261 25.1):
  * SEMI = SWS ";" SWS, generic-param = token [ EQUAL gen-value ],
- * gen-value = token / host / quoted-string.
+ * gen-value = token / host / quoted-string (and received= may hold a bare IPv6 address).
  *
  * lexParam() reads one parameter and leaves where its name and value are in a scratch
  * array (parsing is synchronous, so one array serves every parse): callers pick the few
  * parameters they need without building strings; the full Map is built on demand.
  */
-import { type Bytes, IPV6, LOWER, TOKEN, WS, scanQuoted, textAt } from './chars.js';
+import { type Bytes, IPV6, LOWER, PVALUE, TOKEN, WS, scanQuoted, textAt } from './chars.js';
 
 /** name start, name end, value start, value end (-1, -1 when valueless) of the last lexParam() */
 export const P = new Int32Array(4);
@@ -50,7 +50,8 @@ export function lexParam(b: Bytes, i: number, end: number): number {
       if (i === end || b[i] !== 0x5d) return -4;
       i++;
     } else {
-      while (i < end && tokenTab[b[i]!] === 1) i++;
+      const pvalueTab = PVALUE;
+      while (i < end && pvalueTab[b[i]!] === 1) i++;
     }
     if (i === v0) return -5;
     P[2] = v0;

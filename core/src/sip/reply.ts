@@ -7,7 +7,7 @@ import { changedLine, lineEnd } from './build.js';
 import { H_CALL_ID, H_CSEQ, H_FROM, H_TO, H_VIA, matcherOf } from './headers.js';
 import type { SipMessage } from './message.js';
 import { STRIDE } from './scan.js';
-import { ByteWriter, binary } from './writer.js';
+import { ByteWriter } from './writer.js';
 
 export interface ReplyOptions {
   toTag?: string;
@@ -21,9 +21,8 @@ export interface ReplyOptions {
 export function buildReply(req: SipMessage, code: number, reason: string, opts: ReplyOptions = {}): Buffer {
   const w = new ByteWriter(req.buf);
   const h = req._h;
-  const s = req._s;
   const ed = req._edits;
-  w.text(`SIP/2.0 ${code} ${binary(reason)}\r\n`);
+  w.text(`SIP/2.0 ${code} ${reason}\r\n`);
   const topVia = ed ? ed.topViaLine() : -1;
   const via = matcherOf(H_VIA);
   const n = req._count();
@@ -31,10 +30,7 @@ export function buildReply(req: SipMessage, code: number, reason: string, opts: 
     if (!req._is(k, via) || ed?.gone.has(k)) continue;
     const text = ed ? changedLine(req, ed, k, topVia) : undefined;
     if (text === undefined) copyLine(w, req, k);
-    else {
-      w.text(text);
-      terminate(w, s, lineEnd(req, k));
-    }
+    else w.latin1(text);
   }
   const from = first(req, H_FROM);
   if (from >= 0) copyLine(w, req, from);
@@ -43,9 +39,9 @@ export function buildReply(req: SipMessage, code: number, reason: string, opts: 
     if (code > 100 && opts.toTag !== undefined && !hasTag(req)) {
       // the tag goes right after the value, before trailing blanks and the line end
       w.range(h[to + 1]!, h[to + 3]!);
-      w.text(`;tag=${binary(opts.toTag)}`);
+      w.text(`;tag=${opts.toTag}`);
       w.range(h[to + 3]!, lineEnd(req, to));
-      terminate(w, s, lineEnd(req, to));
+      terminate(w, req, lineEnd(req, to));
     } else {
       copyLine(w, req, to);
     }
@@ -54,11 +50,11 @@ export function buildReply(req: SipMessage, code: number, reason: string, opts: 
     const k = first(req, id);
     if (k >= 0) copyLine(w, req, k);
   }
-  if (opts.headers) for (const line of opts.headers) w.text(`${binary(line)}\r\n`);
-  if (opts.server !== undefined) w.text(`Server: ${binary(opts.server)}\r\n`);
+  if (opts.headers) for (const line of opts.headers) w.text(`${line}\r\n`);
+  if (opts.server !== undefined) w.text(`Server: ${opts.server}\r\n`);
   const body = typeof opts.body === 'string' ? Buffer.from(opts.body, 'utf8') : opts.body;
-  if (body && body.length > 0 && opts.contentType !== undefined) w.text(`Content-Type: ${binary(opts.contentType)}\r\n`);
-  w.text(`Content-Length: ${body ? body.length : 0}\r\n\r\n`);
+  if (body && body.length > 0 && opts.contentType !== undefined) w.text(`Content-Type: ${opts.contentType}\r\n`);
+  w.latin1(`Content-Length: ${body ? body.length : 0}\r\n\r\n`);
   return w.finish(body);
 }
 
@@ -78,10 +74,10 @@ function hasTag(req: SipMessage): boolean {
 function copyLine(w: ByteWriter, req: SipMessage, k: number): void {
   const end = lineEnd(req, k);
   w.range(req._h[k + 1]!, end);
-  terminate(w, req._s, end);
+  terminate(w, req, end);
 }
 
 /** The last header of a datagram without the empty line has no line end: add one. */
-function terminate(w: ByteWriter, s: string, end: number): void {
-  if (end === s.length && s.charCodeAt(end - 1) !== 10) w.text('\r\n');
+function terminate(w: ByteWriter, req: SipMessage, end: number): void {
+  if (end === req._s.length && req.buf[end - 1] !== 10) w.latin1('\r\n');
 }

@@ -8,9 +8,8 @@ import {
   CANONICAL, H_CALL_ID, H_CONTENT_LENGTH, H_CSEQ, H_FROM, H_MAX_FORWARDS, H_TO, matcherOf,
 } from './headers.js';
 import type { SipMessage } from './message.js';
-import type { NameAddr } from './nameaddr.js';
+import { type NameAddr, nameAddrUri } from './nameaddr.js';
 import { STRIDE, nameLength } from './scan.js';
-import { parseUri } from './uri.js';
 
 /** Methods of RFC 3261 and its extensions: a CSeq mismatch on any other method is answered 501. */
 const KNOWN_METHODS = new Set([
@@ -24,30 +23,34 @@ const SINGLE = [H_FROM, H_TO, H_CALL_ID, H_CSEQ, H_MAX_FORWARDS, H_CONTENT_LENGT
 /** sip/sips/tel URIs get the full check; other absolute URIs (http:, isbn: ...) only a shape check. */
 function checkUri(na: NameAddr, header: string): void {
   try {
-    parseUri(na.uri);
+    nameAddrUri(na);
   } catch (e) {
     throw new SipParseError(`Bad ${header} header`, 400, (e as Error).message);
   }
 }
 
 function checkVersion(m: SipMessage): void {
-  if (m.version.toUpperCase() !== 'SIP/2.0') throw new SipParseError('Version Not Supported', 505, m.version);
+  const b = m.buf;
+  const v = m._v0;
+  const ok = m._v1 - v === 7 && (b[v]! | 0x20) === 0x73 && (b[v + 1]! | 0x20) === 0x69 && (b[v + 2]! | 0x20) === 0x70 &&
+    b[v + 3] === 0x2f && b[v + 4] === 0x32 && b[v + 5] === 0x2e && b[v + 6] === 0x30;
+  if (!ok) throw new SipParseError('Version Not Supported', 505, m.version);
 }
 
-/** Every line is "token: value" (the scanner marks the others). */
+const SINGLE_MATCH = SINGLE.map(matcherOf);
+
+/** Every line is "token: value" (the scanner marks the others); single headers appear once. */
 function checkLines(m: SipMessage): void {
   const h = m._h;
   const n = m._count();
+  let seen = 0;
   for (let k = 0; k < n; k += STRIDE) {
     if (nameLength(h[k]!) === 0) throw new SipParseError('Bad header line', 400, m._s.slice(h[k + 1], h[k + 3]).slice(0, 40));
-  }
-}
-
-function checkSingles(m: SipMessage): void {
-  for (const id of SINGLE) {
-    const first = m._find(matcherOf(id), 0);
-    if (first >= 0 && m._find(matcherOf(id), first + STRIDE) >= 0) {
-      throw new SipParseError(`Duplicate ${CANONICAL[id]} header`);
+    for (let j = 0; j < SINGLE_MATCH.length; j++) {
+      if (!m._is(k, SINGLE_MATCH[j]!)) continue;
+      if ((seen & (1 << j)) !== 0) throw new SipParseError(`Duplicate ${CANONICAL[SINGLE[j]!]} header`);
+      seen |= 1 << j;
+      break;
     }
   }
 }
@@ -62,7 +65,6 @@ export function validateMessage(m: SipMessage): void {
     checkVersion(m);
   }
   checkLines(m);
-  checkSingles(m);
   const vias = m.vias();
   if (vias.length === 0) throw new SipParseError('Missing Via header');
   for (const v of vias) {

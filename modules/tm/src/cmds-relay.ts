@@ -8,7 +8,7 @@ type Cmd = CmdSpec<Tm>;
 const { REQUEST, FAILURE } = RouteType;
 
 /** A t_relay argument: flags (CSV names or a number) or a next hop. */
-type RelayArg = { flags: number } | { proxy: string };
+type RelayArg = { flags: number } | { proxy: string; raw: string };
 
 const NUMERIC = /^(0x[0-9a-f]+|\d+)$/i;
 
@@ -28,10 +28,13 @@ export function relayArg(v: string | number): RelayArg {
   if (typeof v === 'number' || NUMERIC.test(s)) return { flags: Number(s) };
   const names = s.split(',').map((x) => x.trim().toLowerCase());
   if (names.every((n) => n in RELAY_FLAGS)) return { flags: names.reduce((f, n) => f | RELAY_FLAGS[n]!, 0) };
-  return { proxy: proxyUri(s) };
+  return { proxy: proxyUri(s), raw: s };
 }
 
 function options(args: readonly (RelayArg | undefined)[], proto?: string): RelayOptions {
+  const [a, b] = args;
+  // Kamailio t_relay(host, port): a bare host and a number too big to be t_relay flags
+  if (a && b && 'proxy' in a && 'flags' in b && b.flags > 0x1f && !/:\d+$/.test(a.raw)) return { proxy: proxyUri(`${a.raw}:${b.flags}`), flags: 0, proto };
   const o: RelayOptions = { proxy: null, flags: 0, proto };
   for (const a of args) {
     if (!a) continue;

@@ -1,4 +1,4 @@
-import { defineModule, SCRIPT, SIP_CORE, TIMERS } from '@tsips/core';
+import { defineModule, FLAGS, SCRIPT, SIP_CORE, TIMERS } from '@tsips/core';
 import { TM_PARAMS, resolveConfig } from './params.js';
 import { TM_STATS, TmStats } from './stats.js';
 import { Tm, TICK_MS } from './tm.js';
@@ -22,6 +22,16 @@ export type { ReplyExtras } from './uas.js';
  * parallel/serial forking), OpenSIPS tm semantics with the Kamailio names beside them.
  * README.md lists every parameter, function, pseudo-variable, statistic and MI command.
  */
+/** How long shutdown waits for transactions to get their final reply (the closing stage allows 5 s). */
+const DRAIN_MS = 4000;
+
+async function drain(tm: Tm, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (tm.table.unfinished() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const left = tm.table.unfinished();
+  if (left > 0) tm.log.warn({ unfinished: left }, 'shutdown: transactions without a final reply after the drain deadline');
+}
+
 export default defineModule({
   name: 'tm',
   doc: 'transaction-stateful proxying (RFC 3261 transactions, forking)',
@@ -37,11 +47,8 @@ export default defineModule({
     const tm = new Tm(cfg, ctx.resolve(SIP_CORE), ctx.resolve(SCRIPT), ctx.log, stats);
     table = tm.table;
     tm.handlers = timerHandlers;
-    const minor = cfg.minorBranchFlag;
-    if (minor !== undefined) {
-      if (!/^\d+$/.test(minor) || Number(minor) > 31) throw new Error(`minor_branch_flag "${minor}": give the branch flag number (0..31)`);
-      tm.minorMask = (1 << Number(minor)) >>> 0;
-    }
+    // a flag name or number, in the same name table as setbflag()
+    if (cfg.minorBranchFlag !== undefined) tm.minorMask = ctx.resolve(FLAGS).mask(cfg.minorBranchFlag);
     ctx.hooks.replyIn.tap('tm', (sctx) => onReplyIn(tm, sctx));
     // the ACK of our negative final stops Timer G even if the script never looks at it
     ctx.hooks.requestIn.tap('tm', (sctx) => {
@@ -52,6 +59,8 @@ export default defineModule({
       return undefined;
     });
     tm.stopTicking = ctx.resolve(TIMERS).every(TICK_MS, () => tm.wheel.advance());
+    // lifecycle `closing`: let live transactions finish before the listeners close
+    ctx.hooks.closing.tapPromise('tm', () => drain(tm, DRAIN_MS));
     ctx.provide(TM_API, createApi(tm));
     return tm;
   },

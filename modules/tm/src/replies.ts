@@ -158,7 +158,7 @@ export function relayReply(tm: Tm, tx: Tx, b: UacBranch, reply: SipMessage, code
   let buf = reply.build(extraHeaders ? { extraHeaders } : undefined);
   if (code === 503) buf = withStatus(buf, '500 Server Internal Error');
   tm.sip.send(tx.uasDst, buf);
-  if (tx.uasStatus < 200 || code >= 200) tx.uasReply = buf;
+  if (tx.uasStatus < 200) tx.uasReply = buf; // what request retransmissions get (later 2xx do not replace the final)
   if (tx.cbMask & (TMCB.RESPONSE_FWDED | TMCB.RESPONSE_OUT)) runCallbacks(tm.log, tx, TMCB.RESPONSE_FWDED | TMCB.RESPONSE_OUT, reply, code, b.idx);
   if (code < 200 || tx.uasStatus >= 200) {
     if (tx.uasStatus < 200) tx.uasStatus = code;

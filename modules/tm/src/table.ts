@@ -44,6 +44,13 @@ export class TxTable {
 
   constructor(private readonly matching: LegacyMatching) {}
 
+  /** transactions still waiting for a final reply (not those only absorbing retransmissions) */
+  unfinished(): number {
+    let n = 0;
+    for (const tx of this.byId.values()) if (tx.pending > 0 || (tx.uasDst !== null && tx.uasStatus < 200)) n++;
+    return n;
+  }
+
   get size(): number {
     return this.byId.size;
   }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Listener, Logger, ScriptContext, ScriptEngine, SipCore } from '@tsips/core';
+import { fnv1a, type Listener, type Logger, type ScriptContext, type ScriptEngine, type SipCore, type SipMessage } from '@tsips/core';
 import type { TmConfig } from './params.js';
 import type { TmStats } from './stats.js';
 import { TxTable, COOKIE } from './table.js';
@@ -65,6 +65,8 @@ export class Tm {
   readonly requestInCbs: TmCallbackEntry[] = [];
   /** prefix of our Via branches: cookie + a per-instance salt, so restarts do not collide */
   readonly branchPrefix = `${COOKIE}${randomBytes(3).toString('hex')}`;
+  /** prefix of the To tags of tm's own replies (not sl's: sl absorbs ACKs to its tags) */
+  private readonly tagBase = randomBytes(4).toString('hex');
   /** bflag mask of minor_branch_flag (0 = none) */
   minorMask = 0;
   private listenerCache: readonly Listener[] | null = null;
@@ -87,6 +89,11 @@ export class Tm {
   listeners(): readonly Listener[] {
     if (this.listenerCache === null || this.listenerCache.length === 0) this.listenerCache = this.sip.listeners();
     return this.listenerCache;
+  }
+
+  /** To tag of a local reply: the same for retransmissions of one request */
+  toTagFor(req: SipMessage): string {
+    return `${this.tagBase}-${fnv1a(req.callId, req.fromTag ?? '', String(req.cseq.num), req.via1.branch ?? '')}`;
   }
 
   now(): number {

@@ -116,7 +116,7 @@ export function sendReply(tm: Tm, tx: Tx, code: number, reason: string, extras?:
   if (tx.uasDst === null || tx.uasStatus >= 200 || (tx.flags & TF.NO_RELAY) !== 0) return -1;
   if (code < 100 || code > 699) return -1;
   let toTag = extras?.toTag;
-  if (toTag === undefined && code > 100) toTag = tx.uasToTag ??= tm.sip.toTagFor(tx.req);
+  if (toTag === undefined && code > 100) toTag = tx.uasToTag ??= tm.toTagFor(tx.req);
   else if (toTag !== undefined) tx.uasToTag = toTag;
   const buf = buildReply(tx.req, code, reason, { toTag, headers: extras?.headers, body: extras?.body, contentType: extras?.contentType });
   tm.sip.send(tx.uasDst, buf);
@@ -160,8 +160,7 @@ export function uasRetransmit(tm: Tm, tx: Tx): void {
 /**
  * Move to the wait state once the transaction is complete: a final reply sent (or, for a
  * local transaction, received) and no branch pending. A negative INVITE final first waits
- * for its ACK (Timer H = 64*T1). The wait (RFC Timers D/I/J/K, RFC 6026 L) lasts wt_timer
- * when any leg is UDP and ends at once when every leg is reliable.
+ * for its ACK (Timer H = 64*T1). The wait (RFC Timers D/I/J/K, RFC 6026 L) follows waitDelay.
  */
 export function maybeFinish(tm: Tm, tx: Tx): void {
   if ((tx.flags & (TF.WAITING | TF.FREED)) !== 0 || tx.pending > 0) return;
@@ -179,10 +178,17 @@ export function maybeFinish(tm: Tm, tx: Tx): void {
   tm.wheel.schedule(tx.waitNode, waitDelay(tm, tx));
 }
 
+/**
+ * Server side over UDP: Timer I (T4) after the ACK of a negative INVITE final, else J/L
+ * (wt_timer). UDP branches keep it at least wt_timer (Timers D/K: re-ACK or absorb their
+ * retransmitted finals). Reliable everywhere: 0.
+ */
 function waitDelay(tm: Tm, tx: Tx): number {
-  if (!tx.uasReliable && (tx.flags & TF.LOCAL) === 0) return tm.cfg.waitMs;
-  for (const b of tx.branches) if (b.dst !== null && !b.reliable) return tm.cfg.waitMs;
-  return 0;
+  let d = 0;
+  if (!tx.uasReliable && (tx.flags & TF.LOCAL) === 0)
+    d = tx.isInvite && tx.uasStatus >= 300 && tx.uasStatus !== 401 && tx.uasStatus !== 407 ? tm.cfg.t4 : tm.cfg.waitMs;
+  for (const b of tx.branches) if (b.dst !== null && !b.reliable) return Math.max(d, tm.cfg.waitMs);
+  return d;
 }
 
 /** Remove the transaction: timers, table entries, TMCB_TRANS_DELETED. */

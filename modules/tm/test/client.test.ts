@@ -142,6 +142,31 @@ describe('INVITE client transaction (RFC 3261 17.1.1)', () => {
   });
 });
 
+describe('timer parameters', () => {
+  it('fr_timer (Kamailio, ms) and fr_inv_timer: 408 after the configured time', async () => {
+    t = await tmServer(relay(), { fr_timer: 1000, fr_inv_timer: 3000 });
+    const t0 = Date.now();
+    t.inject(request());
+    await t.waitForSent(isReplyTo(5999, 408), { timeoutMs: 2000 });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
+    expect(Date.now() - t0).toBeLessThan(1500);
+  });
+
+  it('max_noninv_lifetime caps the fr timer of a non-INVITE', async () => {
+    t = await tmServer(relay(), { max_noninv_lifetime: 300 });
+    const t0 = Date.now();
+    t.inject(request({ method: 'OPTIONS' }));
+    await t.waitForSent(isReplyTo(5999, 408), { timeoutMs: 1000 });
+    expect(Date.now() - t0).toBeLessThan(600);
+  });
+
+  it('auto_inv_100_reason sets the reason of the automatic 100', async () => {
+    t = await tmServer(relay(), { auto_inv_100_reason: 'Giving a try' });
+    t.inject(request());
+    expect(status(await t.waitForSent(isReplyTo(5999, 100)))).toBe('SIP/2.0 100 Giving a try');
+  });
+});
+
 describe('non-INVITE client transaction (RFC 3261 17.1.2)', () => {
   it('17.1.2.2 Timer E doubles to T2, then continues at T2 after a provisional', async () => {
     t = await tmServer(relay(), { T1_timer: 100, T2_timer: 200 });

@@ -122,11 +122,11 @@ describe('parallel forking and best reply (RFC 3261 16.7)', () => {
     t = await tmServer(`
       route {
         $du = "sip:127.0.0.1:${UAS1}";
-        setbflag(5);
+        setbflag(MINOR);
         append_branch("sip:bob@127.0.0.1:${UAS2}");
-        resetbflag(5);
+        resetbflag(MINOR);
         t_relay();
-      }`, { minor_branch_flag: '5' });
+      }`, { minor_branch_flag: 'MINOR' });
     const [a, b] = await forked(t);
     t.inject(answer(b!, 180, 'Ringing'), { srcPort: UAS2 });
     t.inject(answer(a!, 486, 'Busy Here'), { srcPort: UAS1 });

@@ -84,6 +84,27 @@ describe('INVITE server transaction (RFC 3261 17.2.1)', () => {
     expect(count(t, isRequestTo(UAS1, 'ACK'))).toBe(0);
   });
 
+  it('17.2.1 with sl loaded too, the ACK of a tm reply still reaches tm (tm To tags are not sl tags)', async () => {
+    t = await tmServer(`route { t_reply(486, "Busy Here"); }`, { T1_timer: 100, T2_timer: 200 }, 'loadmodule "sl"');
+    t.inject(request());
+    const r = await t.waitForSent(isReplyTo(5999, 486));
+    const toTag = /To: [^\r]*;tag=([^;\r]+)/.exec(r.text)![1];
+    t.inject(request({ method: 'ACK', toTag }));
+    await sleep(350);
+    expect(count(t, isReplyTo(5999, 486))).toBe(1);
+  });
+
+  it('17.2.1 Timer I: after the ACK of a negative final (UDP) the transaction lasts T4, not wt_timer', async () => {
+    t = await tmServer(`route { t_reply(486, "Busy Here"); }`, { T4_timer: 100, wt_timer: 5000 });
+    t.inject(request());
+    const r = await t.waitForSent(isReplyTo(5999, 486));
+    const toTag = /To: [^\r]*;tag=([^;\r]+)/.exec(r.text)![1];
+    t.inject(request({ method: 'ACK', toTag }));
+    expect((await stats(t))['tm:inuse_transactions']).toBe(1);
+    await sleep(250);
+    expect((await stats(t))['tm:inuse_transactions']).toBe(0);
+  });
+
   it('26.3.2.4: a 401/407 final is not retransmitted; the transaction goes to the wait state', async () => {
     t = await tmServer(`route { t_reply(407, "Proxy Authentication Required"); }`, { T1_timer: 50, T2_timer: 100 });
     t.inject(request());

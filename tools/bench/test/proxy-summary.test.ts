@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PeerName, Transport } from '../src/args.js';
 import {
-  collapsed, compare, comparisonLines, describeCleanRate, highestCleanRate, isClean, isSustainable, type StepResult,
+  collapsed, compare, comparisonLines, describeCleanRate, highestCleanRate, isClean, isSustainable, needsRetry, type StepResult,
 } from '../src/suites/proxy-summary.js';
 
 function step(peer: PeerName, rate: number, over: Partial<StepResult> = {}, transport: Transport = 'u1'): StepResult {
@@ -88,5 +88,15 @@ describe('tsips / Kamailio comparison', () => {
   it('has nothing to compare when a proxy did not run the transport', () => {
     expect(compare(steps, 't1')).toBeUndefined();
     expect(compare(steps, 'tn')).toBeUndefined();
+  });
+});
+
+describe('second measurement of borderline steps', () => {
+  it('retries a step that is neither clean nor collapsed, once', () => {
+    const borderline = step('tsips', 1000, { achievedRate: 900 });
+    expect(needsRetry(borderline)).toBe(true);
+    expect(needsRetry(step('tsips', 1000))).toBe(false);
+    expect(needsRetry(step('tsips', 1000, { achievedRate: 700 }))).toBe(false);
+    expect(needsRetry({ ...borderline, firstTry: borderline })).toBe(false);
   });
 });

@@ -5,6 +5,11 @@ import { renderSvg, type Series } from '../report/svg.js';
 import { isClean, isSustainable, SUSTAINABLE_RT_MS, transportName, type StepResult } from './proxy-summary.js';
 
 export function verdict(s: StepResult): string {
+  const again = s.firstTry ? ` (2nd measurement; 1st: ${verdict(s.firstTry)})` : '';
+  return `${verdictOf(s)}${again}`;
+}
+
+function verdictOf(s: StepResult): string {
   if (s.error) return `error: ${s.error}`;
   const sipp = s.sippSaturated ? ', SIPp saturated' : '';
   if (isSustainable(s)) return `clean${sipp}`;

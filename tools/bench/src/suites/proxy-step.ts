@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Transport } from '../args.js';
-import { stopChild, waitExit } from '../children.js';
+import { exited, stopChild, waitExit } from '../children.js';
 import { CpuSampler } from '../cpu-sampler.js';
 import { capFiles } from '../files.js';
 import type { ProxyMode, RunningPeer } from '../peers/types.js';
@@ -57,6 +57,8 @@ export async function runStep(p: StepPlan): Promise<StepResult> {
     proxyCpuMs: NaN, cpuMsPerCall: NaN, proxyCpuPct: NaN, meanRtMs: NaN, rcvbufErrors: NaN,
     sippUacPeakPct: NaN, sippUasPeakPct: NaN, sippSaturated: false, otherCpuPct: NaN, timedOut: false,
   };
+  const gone = (): StepResult => ({ ...base, error: `${p.peer.name} is no longer running (see ${p.peer.logPath})` });
+  if (exited(p.peer.child)) return gone();
   const proto = p.transport === 'u1' ? 'udp' : 'tcp';
   const common = { transport: p.transport, ip: p.ip, buffSize: SOCKET_BUFFER };
   const uas = startSipp(uasArgs({ ...common, scenario: p.scenarios.uas, statFile: 'uas.csv', port: p.uasPort }), p.dir, 'uas.log');
@@ -90,6 +92,7 @@ export async function runStep(p: StepPlan): Promise<StepResult> {
     const drops = udpRcvbufErrors() - drops0;
     await stopChild(uas, 3000);
 
+    if (exited(p.peer.child)) return gone();
     const stats = readStats(p.dir, 'uac.csv');
     const uasStats = readStats(p.dir, 'uas.csv');
     const rtt = takeRtt(p.dir, uac.pid);

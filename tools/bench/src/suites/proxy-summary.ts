@@ -35,6 +35,8 @@ export interface StepResult {
   /** SIPp had to be stopped at the step's time limit. */
   timedOut: boolean;
   error?: string;
+  /** The first measurement of a step that was measured twice (see `needsRetry`). */
+  firstTry?: StepResult;
 }
 
 export const SIPP_SATURATED_PCT = 90;
@@ -48,6 +50,14 @@ export function isClean(s: StepResult): boolean {
 
 export function isSustainable(s: StepResult): boolean {
   return isClean(s) && s.meanRtMs <= SUSTAINABLE_RT_MS;
+}
+
+/**
+ * A borderline step (not clean, yet not collapsed) is measured once more, for every proxy
+ * alike: on a noisy machine one stall decides it, and such steps decide the clean rate.
+ */
+export function needsRetry(s: StepResult): boolean {
+  return !s.firstTry && !isClean(s) && !collapsed(s);
 }
 
 /** Far enough past the limit that higher rates would only burn time. */
