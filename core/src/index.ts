@@ -50,4 +50,4 @@ export { dummyContext } from './lifecycle/dummy.js';
 export type { CoreConfig, GlobalParams } from './config/globals.js';
 export { TsipsServer, type ServerOptions } from './server.js';
 export { VERSION } from './version.js';
-export { createTestServer, type TestServer, type SentMessage } from './testing.js';
+export { createTestServer, sipRequest, firstLine, type TestServer, type SentMessage } from './testing.js';

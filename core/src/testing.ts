@@ -89,3 +89,24 @@ export async function createTestServer(
     stop: () => server.stop(),
   };
 }
+
+/** A SIP request for tests, with sensible defaults; `extra` is raw header lines ('A: b\r\n'). */
+export function sipRequest(
+  o: { method?: string; ruri?: string; via?: string; from?: string; to?: string; callId?: string; cseq?: number; extra?: string; body?: string } = {},
+): string {
+  const method = o.method ?? 'OPTIONS';
+  const body = o.body ?? '';
+  return (
+    `${method} ${o.ruri ?? 'sip:bob@127.0.0.1'} SIP/2.0\r\n` +
+    `Via: ${o.via ?? 'SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bK-t1'}\r\n` +
+    `From: ${o.from ?? '<sip:alice@127.0.0.1>;tag=a1'}\r\n` +
+    `To: ${o.to ?? '<sip:bob@127.0.0.1>'}\r\n` +
+    `Call-ID: ${o.callId ?? 'test-call-1'}\r\n` +
+    `CSeq: ${o.cseq ?? 1} ${method}\r\n` +
+    (o.extra ?? '') +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+  );
+}
+
+/** The first line of a sent message ('SIP/2.0 200 OK' or 'INVITE sip:... SIP/2.0'). */
+export const firstLine = (m: SentMessage): string => m.text.slice(0, m.text.indexOf('\r\n'));

@@ -34,8 +34,6 @@ export const WS = table(' \t\r\n');
 export const PVALUE = table("-.!%*_+`'~:", ALNUM);
 /** token chars and blanks: a display-name of tokens */
 export const TOKEN_WS = table("-.!%*_+`'~ \t\r\n", ALNUM);
-/** what may follow "scheme:" in a URI given in a header: visible ASCII except '"', '<' and '>' */
-export const URIC = table('', [[0x21, 0x21], [0x23, 0x3b], [0x3d, 0x3d], [0x3f, 0x7e]]);
 
 export const LOWER = new Uint8Array(256);
 for (let c = 0; c < 256; c++) LOWER[c] = c >= 0x41 && c <= 0x5a ? c + 32 : c;
@@ -143,6 +141,6 @@ export function textAt(b: Bytes, s: string, a: number, e: number, folded: boolea
 }
 
 /** Header folding (CRLF followed by SP/HT, with surrounding blanks) becomes one SP. */
-export function unfold(v: string): string {
+function unfold(v: string): string {
   return v.replace(/[ \t]*\r?\n[ \t]*/g, ' ');
 }

@@ -26,7 +26,7 @@ interface Op {
 }
 
 /** A header line added by the script: its text (no line end) and its name in lower case. */
-export interface AddedLine {
+interface AddedLine {
   text: string;
   lname: string;
   /** lname as bytes, to match it like a received header */

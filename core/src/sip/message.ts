@@ -3,7 +3,7 @@
  * scan.ts); every header is parsed only when asked and the result cached. Changes are
  * recorded (edits.ts) and applied by build() (build.ts), which copies the received bytes.
  */
-import { WORD, isTokenRange, parseDec, parseDecCapped, skipWs, textAt } from './chars.js';
+import { isTokenRange, parseDec, parseDecCapped, skipWs, textAt } from './chars.js';
 import { SipParseError } from './errors.js';
 import {
   CANONICAL, H_CALL_ID, H_CONTACT, H_CONTENT_LENGTH, H_CSEQ, H_EXPIRES, H_FROM, H_MAX_FORWARDS,
@@ -96,9 +96,12 @@ export class SipMessage extends HeaderTable implements StartLine {
     return this._method;
   }
 
-  /** The Request-URI as written ('' for replies). */
+  /**
+   * The Request-URI as written ('' for replies). A URI is ASCII: other octets (which
+   * validate() rejects) come out one char per octet rather than decoded.
+   */
   get ruri(): string {
-    if (this._ruri === undefined) this._ruri = this.isRequest ? textAt(this.buf, this._s, this._u0, this._u1, false) : '';
+    if (this._ruri === undefined) this._ruri = this.isRequest ? this._s.slice(this._u0, this._u1) : '';
     return this._ruri;
   }
 
@@ -156,19 +159,16 @@ export class SipMessage extends HeaderTable implements StartLine {
 
   // ---- parsed headers (lazy, cached; throw SipParseError naming the header) ----
 
+  /**
+   * The Call-ID, an opaque key: the getter only rejects a missing or empty one, validate()
+   * checks its characters (RFC 3261 word ["@" word]). Octets a Call-ID may not hold
+   * (>= 0x80) come out one char per octet rather than decoded.
+   */
   get callId(): string {
     if (this._callId === undefined) {
       const k = this._required(H_CALL_ID);
-      const b = this.buf;
       const a = this._h[k + 2]!;
       const e = this._h[k + 3]!;
-      const word = WORD;
-      let at = -1;
-      for (let i = a; i < e; i++) {
-        if (word[b[i]!] === 1) continue;
-        if (b[i] !== 0x40 || at >= 0 || i === a || i === e - 1) throw new SipParseError('Bad Call-ID header');
-        at = i;
-      }
       if (a === e) throw new SipParseError('Bad Call-ID header', 400, 'empty');
       this._callId = this._s.slice(a, e);
     }

@@ -5,7 +5,7 @@
  * and a URI with "?" headers must be in angle brackets.
  */
 import {
-  type Bytes, SCHEME, TOKEN_WS, URIC, WS, binary, bytesOf, parseDecCapped, scanQuoted, skipWs, textAt, trimEnd, unquote,
+  type Bytes, SCHEME, TOKEN_WS, WS, binary, bytesOf, parseDecCapped, scanQuoted, skipWs, textAt, trimEnd, unquote,
 } from './chars.js';
 import { SipParseError } from './errors.js';
 import { type SipUri, parseUri, uriAt } from './uri.js';
@@ -14,10 +14,10 @@ import { P, lexParam, nameBytes, nameIs, paramError, paramValue, paramsMap } fro
 export interface NameAddr {
   /** display name: quotes removed and quoted-pairs resolved, or the tokens as written */
   display?: string;
-  /** the URI as written (parse it with parseUri when needed) */
+  /** the URI as written; its syntax is checked when it is parsed (nameAddrUri(), validate() for From/To) */
   uri: string;
   /** header parameters, names lower-cased, values as written (built on first access) */
-  readonly params: Map<string, string | null>;
+  params: Map<string, string | null>;
   tag?: string;
   raw: string;
 }
@@ -34,61 +34,101 @@ function bad(detail: string): never {
 
 const TAG = nameBytes('tag');
 
+/**
+ * A parsed name-addr. Only the tag is cut at parse time; display name, URI, parameters
+ * and raw text are made from the recorded offsets when first read (a proxy mostly wants
+ * the tag). Private fields keep the source out of logs.
+ */
 class NameAddrValue implements Contact {
-  display: string | undefined = undefined;
-  uri = '';
   tag: string | undefined = undefined;
   q: number | undefined = undefined;
   expires: number | undefined = undefined;
-  // where the value and its parameters are, for what is built on first access (private: kept out of logs)
   readonly #b: Bytes;
   readonly #s: string;
   readonly #a: number;
+  #d0: number;
+  readonly #d1: number;
+  readonly #u0: number;
+  #u1: number;
   readonly #p0: number;
   readonly #end: number;
   readonly #folded: boolean;
-  #u0 = 0;
+  #display: string | undefined = undefined;
+  #uri: string | undefined = undefined;
   #map: Map<string, string | null> | undefined = undefined;
   #raw: string | undefined = undefined;
   #puri: SipUri | undefined = undefined;
 
-  constructor(b: Bytes, s: string, a: number, p0: number, end: number, folded: boolean) {
+  /** display name at [d0, d1) (d0 < 0: none; quoted when it starts with '"'), URI at [u0, u1), params from p0 */
+  constructor(b: Bytes, s: string, a: number, d0: number, d1: number, u0: number, u1: number, p0: number, end: number, folded: boolean) {
     this.#b = b;
     this.#s = s;
     this.#a = a;
+    this.#d0 = d0;
+    this.#d1 = d1;
+    this.#u0 = u0;
+    this.#u1 = u1;
     this.#p0 = p0;
     this.#end = end;
     this.#folded = folded;
   }
 
-  /** the URI, parsed from the bytes it was cut from (cached) */
-  parsedUri(): SipUri {
-    return (this.#puri ??= uriAt(this.#b, this.#s, this.#u0, this.#u0 + this.uri.length));
+  get display(): string | undefined {
+    if (this.#display === undefined && this.#d0 >= 0) {
+      const t = textAt(this.#b, this.#s, this.#d0, this.#d1, this.#folded);
+      this.#display = this.#b[this.#d0] === 0x22 ? unquote(t) : t;
+    }
+    return this.#display;
   }
 
-  setUriStart(u0: number): void {
-    this.#u0 = u0;
+  set display(v: string | undefined) {
+    this.#display = v;
+    this.#d0 = -1;
+  }
+
+  get uri(): string {
+    return (this.#uri ??= this.#s.slice(this.#u0, this.#u1));
+  }
+
+  set uri(v: string) {
+    this.#uri = v;
+    this.#puri = undefined;
+    this.#u1 = -1; // parsedUri() now parses the string
+  }
+
+  /** the URI, parsed from the bytes it was cut from (cached) */
+  parsedUri(): SipUri {
+    return (this.#puri ??= this.#u1 < 0 ? parseUri(this.uri) : uriAt(this.#b, this.#s, this.#u0, this.#u1));
   }
 
   get params(): Map<string, string | null> {
     return (this.#map ??= paramsMap(this.#b, this.#s, this.#p0, this.#end, this.#folded));
   }
 
+  set params(v: Map<string, string | null>) {
+    this.#map = v;
+  }
+
   get raw(): string {
     return (this.#raw ??= textAt(this.#b, this.#s, this.#a, this.#end, this.#folded));
   }
+
+  set raw(v: string) {
+    this.#raw = v;
+  }
 }
 
-/** URI shape check on b[a, e): scheme ":" something, no LWS, quotes, angle brackets or non-ASCII. */
+/**
+ * URI shape check on b[a, e): scheme ":" something. The rest of its syntax is checked when
+ * the URI is parsed (nameAddrUri(), and validate() for From and To).
+ */
 function checkUri(b: Bytes, a: number, e: number): void {
-  const uricTab = URIC;
   const schemeTab = SCHEME;
   const c0 = b[a]! | 0x20;
   if (a >= e || c0 < 0x61 || c0 > 0x7a) bad('bad URI');
   let i = a + 1;
   while (i < e && schemeTab[b[i]!] === 1) i++;
   if (i >= e - 1 || b[i] !== 0x3a) bad('bad URI');
-  for (i++; i < e; i++) if (uricTab[b[i]!] !== 1) bad('bad URI');
 }
 
 /**
@@ -98,22 +138,28 @@ function checkUri(b: Bytes, a: number, e: number): void {
 export function nameAddrAt(b: Bytes, s: string, a: number, e: number, folded: boolean): NameAddrValue {
   const tokenWsTab = TOKEN_WS;
   const wsTab = WS;
-  let i = skipWs(b, a, e);
-  let display: string | undefined;
+  a = skipWs(b, a, e);
+  e = trimEnd(b, a, e);
+  let i = a;
+  let d0 = -1;
+  let d1 = -1;
   let angle = true;
   if (i < e && b[i] === 0x22) {
-    const close = scanQuoted(b, i, e);
-    if (close < 0) bad('unterminated quoted string');
-    display = unquote(textAt(b, s, i, close, folded));
-    i = skipWs(b, close, e);
+    d0 = i;
+    d1 = scanQuoted(b, i, e);
+    if (d1 < 0) bad('unterminated quoted string');
+    i = skipWs(b, d1, e);
     if (i >= e || b[i] !== 0x3c) bad('expected "<" after display name');
   } else {
     // *(token LWS) "<" is the display-name form; anything else is an addr-spec
     let j = i;
     while (j < e && tokenWsTab[b[j]!] === 1) j++;
     if (j < e && b[j] === 0x3c) {
-      const d1 = trimEnd(b, i, j);
-      if (d1 > i) display = folded ? textAt(b, s, i, d1, true) : s.slice(i, d1);
+      const t1 = trimEnd(b, i, j);
+      if (t1 > i) {
+        d0 = i;
+        d1 = t1;
+      }
       i = j;
     } else {
       angle = false;
@@ -137,10 +183,7 @@ export function nameAddrAt(b: Bytes, s: string, a: number, e: number, folded: bo
     i = skipWs(b, i, e);
   }
   checkUri(b, u0, u1);
-  const na = new NameAddrValue(b, s, a, i, e, folded);
-  na.display = display;
-  na.uri = s.slice(u0, u1);
-  na.setUriStart(u0);
+  const na = new NameAddrValue(b, s, a, d0, d1, u0, u1, i, e, folded);
   while (i < e) {
     i = lexParam(b, i, e);
     if (i < 0) bad(paramError(i));

@@ -94,7 +94,7 @@ export class HeaderTable {
       h[n + 3] = ve;
       n += STRIDE;
       pos = nl + 1;
-      if (m !== null && matchLine(b, meta, h[n - 3]!, m)) {
+      if (m !== null && (meta === m.short || meta === m.long) && matchLine(b, meta, h[n - 3]!, m)) {
         found = n - STRIDE;
         break;
       }
@@ -128,7 +128,13 @@ export class HeaderTable {
     const h = this._h;
     const b = this.buf;
     const n = this._n;
-    for (; k < n; k += STRIDE) if (matchLine(b, h[k]!, h[k + 1]!, m)) return k;
+    const long = m.long;
+    const short = m.short;
+    // signatures first (inline), the char compare only for a candidate
+    for (; k < n; k += STRIDE) {
+      const sig = h[k]! & ~FOLDED;
+      if (sig === short || (sig === long && matchLine(b, sig, h[k + 1]!, m))) return k;
+    }
     return this._scan(m);
   }
 

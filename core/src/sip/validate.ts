@@ -3,13 +3,14 @@
  * RFC 4475 verdicts): start line, R-URI, Via, From, To, Call-ID, CSeq, Max-Forwards and
  * Content-Length. Each failure is a SipParseError whose reason names the element.
  */
+import { WORD } from './chars.js';
 import { SipParseError } from './errors.js';
 import {
   CANONICAL, H_CALL_ID, H_CONTENT_LENGTH, H_CSEQ, H_FROM, H_MAX_FORWARDS, H_TO, matcherOf,
 } from './headers.js';
 import type { SipMessage } from './message.js';
 import { type NameAddr, nameAddrUri } from './nameaddr.js';
-import { STRIDE, nameLength } from './scan.js';
+import { FOLDED, STRIDE, nameLength } from './scan.js';
 
 /** Methods of RFC 3261 and its extensions: a CSeq mismatch on any other method is answered 501. */
 const KNOWN_METHODS = new Set([
@@ -38,6 +39,8 @@ function checkVersion(m: SipMessage): void {
 }
 
 const SINGLE_MATCH = SINGLE.map(matcherOf);
+/** name signatures (long and compact forms) of the single headers: a cheap first filter */
+const SINGLE_SIGS = new Set(SINGLE_MATCH.flatMap((x) => [x.long, x.short]));
 
 /** Every line is "token: value" (the scanner marks the others); single headers appear once. */
 function checkLines(m: SipMessage): void {
@@ -46,12 +49,26 @@ function checkLines(m: SipMessage): void {
   let seen = 0;
   for (let k = 0; k < n; k += STRIDE) {
     if (nameLength(h[k]!) === 0) throw new SipParseError('Bad header line', 400, m._s.slice(h[k + 1], h[k + 3]).slice(0, 40));
+    if (!SINGLE_SIGS.has(h[k]! & ~FOLDED)) continue;
     for (let j = 0; j < SINGLE_MATCH.length; j++) {
       if (!m._is(k, SINGLE_MATCH[j]!)) continue;
       if ((seen & (1 << j)) !== 0) throw new SipParseError(`Duplicate ${CANONICAL[SINGLE[j]!]} header`);
       seen |= 1 << j;
       break;
     }
+  }
+}
+
+/** Call-ID = word [ "@" word ] */
+function checkCallId(m: SipMessage): void {
+  const id = m.callId;
+  const word = WORD;
+  let at = -1;
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c < 256 && word[c] === 1) continue;
+    if (c !== 0x40 || at >= 0 || i === 0 || i === id.length - 1) throw new SipParseError('Bad Call-ID header', 400, id);
+    at = i;
   }
 }
 
@@ -72,7 +89,7 @@ export function validateMessage(m: SipMessage): void {
   }
   checkUri(m.from, 'From');
   checkUri(m.to, 'To');
-  void m.callId;
+  checkCallId(m);
   const cseq = m.cseq;
   if (m.isRequest && cseq.method !== m.method) {
     throw new SipParseError('CSeq method mismatch', KNOWN_METHODS.has(m.method) ? 400 : 501,

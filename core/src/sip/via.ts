@@ -4,7 +4,7 @@
  * with SWS allowed around "/" in the sent-protocol and around ":" in sent-by.
  */
 import {
-  type Bytes, HOST, IPV6, TOKEN, WS, binary, bytesOf, parseDec, scanToken, skipWs, textAt,
+  type Bytes, HOST, IPV6, TOKEN, WS, binary, bytesOf, parseDec, scanToken, skipWs, textAt, trimEnd,
 } from './chars.js';
 import { SipParseError } from './errors.js';
 import { P, lexParam, nameBytes, nameIs, paramError, paramValue, paramsMap } from './params.js';
@@ -25,7 +25,7 @@ export interface Via {
   ttl?: number;
   alias: boolean;
   /** every parameter, names lower-cased, values as written (built on first access) */
-  readonly params: Map<string, string | null>;
+  params: Map<string, string | null>;
   raw: string;
 }
 
@@ -40,10 +40,13 @@ const MADDR = nameBytes('maddr');
 const TTL = nameBytes('ttl');
 const ALIAS = nameBytes('alias');
 
+/**
+ * A parsed Via value. The fields a transaction layer reads on every message (branch, rport,
+ * received ...) are set at parse time; transport, host, parameters and raw text are made
+ * from the recorded offsets when first read. Private fields keep the source out of logs.
+ */
 class ViaValue implements Via {
   protocol = 'SIP/2.0';
-  transport = '';
-  host = '';
   port: number | undefined = undefined;
   branch: string | undefined = undefined;
   received: string | undefined = undefined;
@@ -51,31 +54,65 @@ class ViaValue implements Via {
   maddr: string | undefined = undefined;
   ttl: number | undefined = undefined;
   alias = false;
-  // where the value and its parameters are, for what is built on first access (private: kept out of logs)
   readonly #b: Bytes;
   readonly #s: string;
   readonly #a: number;
+  readonly #t0: number;
+  readonly #t1: number;
+  readonly #h0: number;
+  readonly #h1: number;
   readonly #p0: number;
   readonly #end: number;
   readonly #folded: boolean;
+  #transport: string | undefined = undefined;
+  #host: string | undefined = undefined;
   #map: Map<string, string | null> | undefined = undefined;
   #raw: string | undefined = undefined;
 
-  constructor(b: Bytes, s: string, a: number, p0: number, end: number, folded: boolean) {
+  /** transport at [t0, t1), host at [h0, h1), params from p0 */
+  constructor(b: Bytes, s: string, a: number, t0: number, t1: number, h0: number, h1: number, p0: number, end: number, folded: boolean) {
     this.#b = b;
     this.#s = s;
     this.#a = a;
+    this.#t0 = t0;
+    this.#t1 = t1;
+    this.#h0 = h0;
+    this.#h1 = h1;
     this.#p0 = p0;
     this.#end = end;
     this.#folded = folded;
+  }
+
+  get transport(): string {
+    return (this.#transport ??= this.#s.slice(this.#t0, this.#t1).toUpperCase());
+  }
+
+  set transport(v: string) {
+    this.#transport = v;
+  }
+
+  get host(): string {
+    return (this.#host ??= this.#s.slice(this.#h0, this.#h1));
+  }
+
+  set host(v: string) {
+    this.#host = v;
   }
 
   get params(): Map<string, string | null> {
     return (this.#map ??= paramsMap(this.#b, this.#s, this.#p0, this.#end, this.#folded));
   }
 
+  set params(v: Map<string, string | null>) {
+    this.#map = v;
+  }
+
   get raw(): string {
     return (this.#raw ??= textAt(this.#b, this.#s, this.#a, this.#end, this.#folded));
+  }
+
+  set raw(v: string) {
+    this.#raw = v;
   }
 }
 
@@ -96,7 +133,9 @@ export function viaAt(b: Bytes, s: string, a: number, e: number, folded: boolean
   const wsTab = WS;
   const hostTab = HOST;
   const ipv6Tab = IPV6;
-  let i = skipWs(b, a, e);
+  a = skipWs(b, a, e);
+  e = trimEnd(b, a, e);
+  let i = a;
   let protocol = 'SIP/2.0';
   let t0: number;
   if (i + 8 < e && b[i] === 0x53 && b[i + 1] === 0x49 && b[i + 2] === 0x50 && b[i + 3] === 0x2f &&
@@ -117,12 +156,7 @@ export function viaAt(b: Bytes, s: string, a: number, e: number, folded: boolean
     if (!sip20) protocol = `${s.slice(n0, n1).toUpperCase()}/${s.slice(v0, v1)}`;
   }
   i = t0;
-  let lower = false;
-  for (; i < e; i++) {
-    const c = b[i]!;
-    if (tokenTab[c] !== 1) break;
-    if (c >= 0x61) lower = true;
-  }
+  while (i < e && tokenTab[b[i]!] === 1) i++;
   if (i === t0) bad('missing transport');
   const t1 = i;
   while (i < e && wsTab[b[i]!] === 1) i++;
@@ -148,10 +182,8 @@ export function viaAt(b: Bytes, s: string, a: number, e: number, folded: boolean
     if (port < 0) bad('bad port');
     while (i < e && wsTab[b[i]!] === 1) i++;
   }
-  const via = new ViaValue(b, s, a, i, e, folded);
+  const via = new ViaValue(b, s, a, t0, t1, h0, h1, i, e, folded);
   via.protocol = protocol;
-  via.transport = lower ? s.slice(t0, t1).toUpperCase() : s.slice(t0, t1);
-  via.host = s.slice(h0, h1);
   via.port = port;
   while (i < e) {
     i = lexParam(b, i, e);

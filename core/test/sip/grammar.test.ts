@@ -1,7 +1,7 @@
 /** URI, name-addr and Via grammar edge cases. */
 import { describe, expect, it } from 'vitest';
 import {
-  SipParseError, formatUri, parseContact, parseNameAddr, parseUri, parseVia, setViaParam, splitList, uriHostPort,
+  SipParseError, formatUri, nameAddrUri, parseContact, parseNameAddr, parseUri, parseVia, setViaParam, splitList, uriHostPort,
 } from '../../src/sip/index.js';
 
 function bad(fn: () => unknown): SipParseError {
@@ -113,6 +113,17 @@ describe('parseNameAddr / parseContact', () => {
     }
   });
 
+  it('parses the URI of a name-addr, also after the URI was replaced', () => {
+    const na = parseNameAddr('"A" <sip:a@h.example.com:5070;transport=tcp>;tag=1');
+    expect(nameAddrUri(na)).toMatchObject({ user: 'a', host: 'h.example.com', port: 5070 });
+    na.uri = 'sip:b@other.example.com';
+    na.display = 'B';
+    expect(nameAddrUri(na)).toMatchObject({ user: 'b', host: 'other.example.com' });
+    expect(na.display).toBe('B');
+    expect(nameAddrUri({ uri: 'tel:+123', params: new Map(), raw: 'tel:+123' }).user).toBe('+123');
+    expect(bad(() => nameAddrUri(parseNameAddr('<sip:a@[::x]>'))).reason).toBe('Bad URI');
+  });
+
   it('splits lists outside quotes and angle brackets', () => {
     expect(splitList('"a, b" <sip:x;p=1,2>, <sip:y>,z , ')).toEqual(['"a, b" <sip:x;p=1,2>', '<sip:y>', 'z', '']);
   });
@@ -134,6 +145,18 @@ describe('parseVia', () => {
     expect(v).toMatchObject({ transport: 'TCP', host: '[2001:db8::1]', port: 5061, branch: 'z9hG4bK9', rport: null });
     expect(parseVia('SIP/2.0/UDP h;received=[2001:db8::9]').received).toBe('[2001:db8::9]');
     expect(parseVia('SIP/2.0/UDP h;received=2001:db8::9;rport=5').received).toBe('2001:db8::9');
+  });
+
+  it('lets parsed fields be replaced', () => {
+    const v = parseVia('SIP/2.0/udp h;branch=z9hG4bK1');
+    v.host = 'other';
+    v.params = new Map([['x', null]]);
+    expect([v.host, v.transport, [...v.params.keys()]]).toEqual(['other', 'UDP', ['x']]);
+  });
+
+  it('trims the raw text of a value given with blanks', () => {
+    expect(parseVia('  SIP/2.0/UDP h;branch=z9hG4bK1 \t').raw).toBe('SIP/2.0/UDP h;branch=z9hG4bK1');
+    expect(parseNameAddr(' <sip:a@b>;tag=1  ').raw).toBe('<sip:a@b>;tag=1');
   });
 
   it('keeps the first of repeated params', () => {

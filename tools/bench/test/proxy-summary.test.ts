@@ -85,6 +85,16 @@ describe('tsips / Kamailio comparison', () => {
     expect(comparisonLines(c)[1]).toMatch(/>=1\.00x$/);
   });
 
+  it('gives no rate ratio when a proxy had no clean step', () => {
+    const c = compare([step('tsips', 500, { failed: 5000, successful: 0 }, 'tn'), step('kamailio', 500, {}, 'tn')], 'tn')!;
+    expect(c.clean.ratio).toBeNaN();
+    expect(c.cpuMsPerCall).toBeUndefined();
+    expect(comparisonLines(c)).toEqual([
+      'TCP, connection per call (tn): CPU ms/call: no rate where both ran clean',
+      'TCP, connection per call (tn): highest clean rate: tsips no clean step, Kamailio >= 500 cps (every step clean) -> tsips/Kamailio n/a',
+    ]);
+  });
+
   it('has nothing to compare when a proxy did not run the transport', () => {
     expect(compare(steps, 't1')).toBeUndefined();
     expect(compare(steps, 'tn')).toBeUndefined();

@@ -69,6 +69,8 @@ export class TcpConnection implements TcpConnInfo, FramerHost {
   private readonly sink: MessageSink;
   private delivered = 0;
   /** writes node still holds (the kernel did not take them at once) */
+  /** the kernel refused more data: writes are postponed until 'drain' */
+  private blocked = false;
   private pendingWrites = 0;
   private pendingFails: FailFn[] | null = null;
   private writeTimer: NodeJS.Timeout | undefined;
@@ -129,7 +131,7 @@ export class TcpConnection implements TcpConnInfo, FramerHost {
   }
 
   get idle(): boolean {
-    return this.pendingWrites === 0;
+    return !this.blocked;
   }
 
   // ---- FramerHost ----
@@ -187,13 +189,24 @@ export class TcpConnection implements TcpConnInfo, FramerHost {
 
   // ---- internals ----
 
+  /**
+   * Write in order. A chunk counts as postponed (OpenSIPS async write queue) only while the
+   * kernel is not keeping up: from a write() that returns false until 'drain'. Counting every
+   * write whose callback is still due would fill the queue under plain load.
+   */
   private writeNow(buf: Buffer, onFail: FailFn | undefined): SendResult {
-    if (this.pendingWrites >= this.options.maxPendingWrites) return this.overflow();
-    this.socket.write(buf, this.onWritten);
-    if (this.socket.writableLength > 0) {
+    if (this.blocked) {
+      if (this.pendingWrites >= this.options.maxPendingWrites) return this.overflow();
       this.pendingWrites++;
       if (onFail) (this.pendingFails ??= []).push(onFail);
-      this.writeTimer ??= setTimeout(this.onWriteTimeout, this.options.sendTimeout);
+    }
+    const flushed = this.socket.write(buf, this.onWritten);
+    if (!flushed && !this.blocked) {
+      this.blocked = true;
+      this.pendingWrites = 1;
+      if (onFail) (this.pendingFails ??= []).push(onFail);
+      this.writeTimer = setTimeout(this.onWriteTimeout, this.options.sendTimeout);
+      this.socket.once('drain', this.onDrain);
     }
     this.extendLifetime(this.profile.conLifetime);
     return { ok: true, conId: this.id };
@@ -206,14 +219,17 @@ export class TcpConnection implements TcpConnInfo, FramerHost {
     return { ok: false, error };
   }
 
+  /** progress while blocked: tcp_send_timeout counts from the last completed write */
   private readonly onWritten = (err?: Error | null): void => {
-    if (err || this.pendingWrites === 0) return; // errors arrive through 'error'
-    if (this.socket.writableLength === 0) {
-      this.pendingWrites = 0;
-      this.pendingFails = null;
-      clearTimeout(this.writeTimer);
-      this.writeTimer = undefined;
-    } else this.writeTimer?.refresh(); // progress: the timeout counts from the last completed write
+    if (!err && this.blocked) this.writeTimer?.refresh();
+  };
+
+  private readonly onDrain = (): void => {
+    this.blocked = false;
+    this.pendingWrites = 0;
+    this.pendingFails = null;
+    clearTimeout(this.writeTimer);
+    this.writeTimer = undefined;
   };
 
   private readonly onWriteTimeout = (): void => {

@@ -118,7 +118,8 @@ export function compare(steps: readonly StepResult[], transport: Transport): Com
   const tLow = tc.limit !== 'proxy';
   const kLow = kc.limit !== 'proxy';
   const bound = tLow && kLow ? 'n/a' : tLow ? '>=' : kLow ? '<=' : '';
-  const out: Comparison = { transport, clean: { tsips: tc, kamailio: kc, ratio: kc.rate > 0 ? tc.rate / kc.rate : NaN, bound } };
+  const ratio = tc.rate > 0 && kc.rate > 0 ? tc.rate / kc.rate : NaN; // no clean step: no ratio
+  const out: Comparison = { transport, clean: { tsips: tc, kamailio: kc, ratio, bound } };
   const common = ts.filter(isClean).map((s) => s.targetRate).filter((r) => ka.some((k) => k.targetRate === r && isClean(k)));
   if (common.length > 0) {
     const r = Math.max(...common);
