@@ -1,5 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
+import { miReply, sleep, type MiReply } from './lib/mi.js';
+
+export { sleep };
 
 /** Helpers of the tcp-*.test.ts end-to-end tests: a SIP-over-TCP client, MI over HTTP. */
 
@@ -104,7 +107,6 @@ export const statusOf = (msg: string): string => msg.slice(0, msg.indexOf('\r\n'
 export const headerOf = (msg: string, name: string): string | undefined =>
   new RegExp(`\\r\\n${name}[ \\t]*:[ \\t]*([^\\r\\n]*)`, 'i').exec(msg)?.[1];
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
@@ -115,20 +117,8 @@ export async function until(cond: () => boolean, what: string, ms = 5000): Promi
 }
 
 /** One JSON-RPC call to mi_http; returns the whole response object. */
-export interface MiReply {
-  result?: unknown;
-  error?: { code: number; message: string };
-}
-
-export async function mi(port: number, method: string, params?: unknown): Promise<MiReply> {
-  const res = await fetch(`http://127.0.0.1:${port}/mi`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  return (await res.json()) as MiReply;
-}
+export const mi = miReply;
+export type { MiReply };
 
 /** list_tcp_conns over MI: the connection whose remote end is ip:port */
 export async function miConn(miPort: number, remote: string): Promise<{ ID: number; Lifetime: string; Local: string } | undefined> {

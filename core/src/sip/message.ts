@@ -1,7 +1,8 @@
 /**
- * A received SIP message. parse() does one pass (start line + header boundaries, see
- * scan.ts); every header is parsed only when asked and the result cached. Changes are
- * recorded (edits.ts) and applied by build() (build.ts), which copies the received bytes.
+ * A received SIP message. parse() reads the start line; header boundaries are found as
+ * lookups need them (scan.ts) and every header is parsed only when asked, the result
+ * cached. Changes are recorded (edits.ts) and applied by build() (build.ts), which copies
+ * the received bytes: getters always describe the message as received.
  */
 import { isTokenRange, parseDec, parseDecCapped, skipWs, textAt } from './chars.js';
 import { SipParseError } from './errors.js';

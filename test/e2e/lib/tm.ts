@@ -1,24 +1,14 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { join } from 'node:path';
 import { REPO } from './tsips.js';
+import { mi, sleep } from './mi.js';
+
+export { mi, sleep };
 
 /** Helpers of the tm-*.test.ts end-to-end tests. */
 
 export const SCENARIOS = join(REPO, 'test/e2e/scenarios');
 export const scenario = (name: string) => ({ file: join(SCENARIOS, name) });
-
-/** One MI call over mi_http (JSON-RPC); throws on a JSON-RPC error. */
-export async function mi(port: number, method: string, params?: unknown): Promise<any> {
-  const res = await fetch(`http://127.0.0.1:${port}/mi`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }),
-    signal: AbortSignal.timeout(5000),
-  });
-  const body = (await res.json()) as { result?: unknown; error?: { code: number; message: string } };
-  if (body.error) throw new Error(`MI ${method}: ${body.error.code} ${body.error.message}`);
-  return body.result;
-}
 
 export async function tmStats(port: number): Promise<Record<string, number>> {
   return (await mi(port, 'get_statistics', [['tm:']])) as Record<string, number>;
@@ -36,7 +26,6 @@ export async function waitNoTransactions(port: number, timeoutMs = 8000): Promis
   return n;
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A bare UDP SIP peer on a fixed loopback port: records what it gets (with arrival times). */
 export class UdpPeer {
