@@ -1,5 +1,6 @@
 import { parseSuite } from './parse.js';
 import { proxySuite } from './proxy.js';
+import { routeSuite } from './route.js';
 import type { Suite } from './types.js';
 
 /** Every suite `npm run bench -- <name>` knows. A new suite is one file and one line here. */
@@ -7,6 +8,7 @@ export const SUITES: readonly Suite[] = [
   parseSuite,
   proxySuite('stateless'),
   proxySuite('stateful'),
+  routeSuite,
 ];
 
 export const SUITE_NAMES: readonly string[] = SUITES.map((s) => s.name);
