@@ -196,6 +196,8 @@ export class SipCore implements MessageSink {
       this.s.dropReplies.inc(); // a reply to a request we originated statelessly: nothing to relay
       return false;
     }
+    const conHint = reply.via1.params.get('i');
+    if (conHint) dst.conId = Number.parseInt(conHint, 16) || undefined;
     reply.removeFirstValue('via');
     const r = this.send(dst, reply.build());
     if (r.ok) this.s.fwdReplies.inc();

@@ -3,6 +3,7 @@ import { startTsips, writeConfig, type TsipsProcess } from './lib/tsips.js';
 import { runSipp } from './lib/sipp.js';
 
 // Issue 3 acceptance: sipp -sn uac -> tsips (stateless) -> sipp -sn uas, UDP and TCP, 1000 calls, 0 failed.
+// Over TCP also with a connection per call (-t tn), where the caller's Via port is not its connection's.
 // SIPp's uac sends to the proxy (-rsa) with the UAS as R-URI; ACK/BYE carry the UAS as R-URI too.
 const PROXY = 15160;
 const UAS = 15180;
@@ -34,8 +35,9 @@ describe('stateless relay with SIPp (issue 3)', () => {
     await tsips?.stop();
   });
 
-  for (const transport of ['u1', 't1'] as const) {
-    it(`1000 calls over ${transport === 'u1' ? 'UDP' : 'TCP'}: 0 failed`, async () => {
+  const label = { u1: 'UDP', t1: 'TCP (one connection)', tn: 'TCP (a connection per call: replies find the caller by our Via i=)' };
+  for (const transport of ['u1', 't1', 'tn'] as const) {
+    it(`1000 calls over ${label[transport]}: 0 failed`, async () => {
       const uas = runSipp({ scenario: { builtin: 'uas' }, port: UAS, transport, timeoutS: 90 });
       try {
         await new Promise((r) => setTimeout(r, 300));

@@ -59,7 +59,10 @@ export function forwardStateless(core: SipCore, ctx: ScriptContext, uri?: string
       return;
     }
     dst.listener = l;
-    const r = core.send(dst, msg.build({ ruri: newRuri, via: viaValue(l, branch) }));
+    // over a stream, our Via names the connection the request came on (SER/Kamailio `i=`):
+    // the stateless reply finds it again although the client's Via port is not its port
+    const via = ctx.rcv.conId !== 0 ? `${viaValue(l, branch)};i=${ctx.rcv.conId.toString(16)}` : viaValue(l, branch);
+    const r = core.send(dst, msg.build({ ruri: newRuri, via }));
     if (r.ok) core.countForwarded();
     else result = FWD_ERR.SEND;
   });

@@ -140,3 +140,4 @@ describe('stateless forward() (RFC 3261 §16.11)', () => {
     expect(statusLine(r.text)).toBe('SIP/2.0 483 Too Many Hops');
   });
 });
+

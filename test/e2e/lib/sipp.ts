@@ -57,6 +57,8 @@ export function runSipp(o: SippOptions): { done: Promise<SippResult>; stop: () =
     ...(o.calls !== undefined ? ['-m', String(o.calls)] : []),
     ...(o.rate !== undefined ? ['-r', String(o.rate)] : []),
     ...(o.rsa ? ['-rsa', o.rsa] : []),
+    // SIPp refuses -t tn when its default socket budget exceeds the open-files limit
+    ...(o.transport === 'tn' && !(o.extra ?? []).includes('-max_socket') ? ['-max_socket', '4096'] : []),
     ...(o.extra ?? []),
     ...(o.remote ? [o.remote] : []),
   ];

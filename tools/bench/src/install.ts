@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
 
 export function onPath(bin: string, path = process.env['PATH'] ?? ''): string | undefined {
@@ -41,17 +40,4 @@ export function ensureCommand(bin: string, pkg: string, allowInstall: boolean, l
     if (!aptGet(['update'], log) || !aptGet(args, log)) throw new Error(`apt-get could not install ${pkg}`);
   }
   if (!onPath(bin)) throw new Error(`${pkg} installed but ${bin} is still not on PATH`);
-}
-
-/**
- * Whether an npm package the bench compares against can be loaded; they are dev
- * dependencies of @tsips/bench only.
- */
-export function npmPeerAvailable(name: string): boolean {
-  try {
-    createRequire(import.meta.url).resolve(name);
-    return true;
-  } catch {
-    return false;
-  }
 }

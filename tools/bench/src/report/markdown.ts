@@ -9,7 +9,7 @@ export function formatReport(r: RunReport): string {
     `## ${r.title}`,
     '',
     `- command: \`${r.command}\``,
-    `- date: ${m.date}`,
+    `- finished: ${m.date}`,
     `- machine: ${m.cpu}, ${m.cores} cores, Linux ${m.kernel}, Node ${m.node}; ${tools}`,
     ...r.notes.map((n) => `- ${n}`),
     '',

@@ -1,3 +1,4 @@
+import { connsSuite } from './conns.js';
 import { parseSuite } from './parse.js';
 import { proxySuite } from './proxy.js';
 import { routeSuite } from './route.js';
@@ -9,6 +10,7 @@ export const SUITES: readonly Suite[] = [
   proxySuite('stateless'),
   proxySuite('stateful'),
   routeSuite,
+  connsSuite,
 ];
 
 export const SUITE_NAMES: readonly string[] = SUITES.map((s) => s.name);
