@@ -1,7 +1,8 @@
 import type { PvSpec } from '../module/define.js';
 import type { ScriptContext } from '../script/context.js';
 import type { ScriptValue } from '../script/values.js';
-import { parseUri, type SipUri } from '../sip/uri.js';
+import type { SipUri } from '../sip/uri.js';
+import { cachedUri } from './uri-cache.js';
 import type { CoreLibState } from './state.js';
 import { editRuri } from './uri-edit.js';
 
@@ -9,7 +10,7 @@ type Pv = PvSpec<CoreLibState>;
 
 function uriPart(uri: string, part: (u: SipUri) => ScriptValue | undefined): ScriptValue {
   try {
-    return part(parseUri(uri)) ?? null;
+    return part(cachedUri(uri)) ?? null;
   } catch {
     return null;
   }
