@@ -9,6 +9,33 @@ import { ConnState, type CloseReason, type StreamProtoOptions, type TcpConnInfo,
 
 type FailFn = (error: string) => void;
 
+/**
+ * Socket events go to shared functions that find their connection on the socket, instead of
+ * a set of closures per connection: idle connections are the bulk of a TCP server's memory.
+ */
+const CONN = Symbol('tsips.tcpConnection');
+type OwnedSocket = Socket & { [CONN]: TcpConnection };
+function socketData(this: OwnedSocket, chunk: Buffer): void {
+  this[CONN].onData(chunk);
+}
+function socketEnd(this: OwnedSocket): void {
+  this[CONN].onEnd();
+}
+function socketError(this: OwnedSocket, err: NodeJS.ErrnoException): void {
+  this[CONN].onError(err);
+}
+function socketClose(this: OwnedSocket): void {
+  this[CONN].onClose();
+}
+function socketConnect(this: OwnedSocket): void {
+  this[CONN].onConnect();
+}
+function socketDrain(this: OwnedSocket): void {
+  this[CONN].onDrain();
+}
+const writeTimedOut = (conn: TcpConnection): void => conn.onWriteTimeout();
+const connectTimedOut = (conn: TcpConnection): void => conn.onConnectTimeout();
+
 /** What a connection asks of its manager. */
 export interface ConnOwner {
   readonly log: Logger;
@@ -95,20 +122,21 @@ export class TcpConnection implements TcpConnInfo, FramerHost {
     this.lifetimeDeadline = Date.now() + this.profile.conLifetime * 1000;
     if (!init.outbound) this.takeLocalAddress();
     this.rcv = this.makeRcv();
-    const socket = this.socket;
+    const socket = this.socket as OwnedSocket;
+    socket[CONN] = this;
     socket.setNoDelay(true);
-    socket.on('data', this.onData);
-    socket.on('end', this.onEnd);
-    socket.on('error', this.onError);
-    socket.on('close', this.onClose);
+    socket.on('data', socketData);
+    socket.on('end', socketEnd);
+    socket.on('error', socketError);
+    socket.on('close', socketClose);
     if (!init.handler.createFramer) throw new Error(`proto ${init.proto} has no stream framer`);
     this.framer = init.handler.createFramer(this);
   }
 
   /** Outbound: start the connect; data sent meanwhile is queued (bounded). */
   connect(localAddress: string | undefined, family: 4 | 6): void {
-    this.connectTimer = setTimeout(this.onConnectTimeout, this.profile.connectTimeout);
-    this.socket.once('connect', this.onConnect);
+    this.connectTimer = setTimeout(connectTimedOut, this.profile.connectTimeout, this);
+    this.socket.once('connect', socketConnect);
     this.socket.connect({ host: this.remoteIp, port: this.remotePort, localAddress, family });
   }
 
@@ -200,13 +228,14 @@ export class TcpConnection implements TcpConnInfo, FramerHost {
       this.pendingWrites++;
       if (onFail) (this.pendingFails ??= []).push(onFail);
     }
-    const flushed = this.socket.write(buf, this.onWritten);
+    // while blocked, each completed write is progress (see progress())
+    const flushed = this.blocked ? this.socket.write(buf, this.progress()) : this.socket.write(buf);
     if (!flushed && !this.blocked) {
       this.blocked = true;
       this.pendingWrites = 1;
       if (onFail) (this.pendingFails ??= []).push(onFail);
-      this.writeTimer = setTimeout(this.onWriteTimeout, this.options.sendTimeout);
-      this.socket.once('drain', this.onDrain);
+      this.writeTimer = setTimeout(writeTimedOut, this.options.sendTimeout, this);
+      this.socket.once('drain', socketDrain);
     }
     this.extendLifetime(this.profile.conLifetime);
     return { ok: true, conId: this.id };
@@ -219,25 +248,31 @@ export class TcpConnection implements TcpConnInfo, FramerHost {
     return { ok: false, error };
   }
 
-  /** progress while blocked: tcp_send_timeout counts from the last completed write */
-  private readonly onWritten = (err?: Error | null): void => {
-    if (!err && this.blocked) this.writeTimer?.refresh();
-  };
+  /**
+   * The write callback used while blocked: tcp_send_timeout counts from the last completed
+   * write. Made on first need, so an idle connection carries no closure for it.
+   */
+  private progressCb: ((err?: Error | null) => void) | null = null;
+  private progress(): (err?: Error | null) => void {
+    return (this.progressCb ??= (err) => {
+      if (!err && this.blocked) this.writeTimer?.refresh();
+    });
+  }
 
-  private readonly onDrain = (): void => {
+  onDrain(): void {
     this.blocked = false;
     this.pendingWrites = 0;
     this.pendingFails = null;
     clearTimeout(this.writeTimer);
     this.writeTimer = undefined;
-  };
+  }
 
-  private readonly onWriteTimeout = (): void => {
+  onWriteTimeout(): void {
     this.writeTimer = undefined;
     this.owner.drop(this, REASON.writeError, `connection ${this.id}: write pending for more than ${this.options.sendTimeout} ms`);
-  };
+  }
 
-  private readonly onConnect = (): void => {
+  onConnect(): void {
     clearTimeout(this.connectTimer);
     this.connectTimer = undefined;
     if (this.state !== ConnState.CONNECTING) return;
@@ -248,14 +283,14 @@ export class TcpConnection implements TcpConnInfo, FramerHost {
     const queued = this.connectQueue;
     this.connectQueue = null;
     if (queued) for (const q of queued) if (!this.writeNow(q.buf, q.onFail).ok) return;
-  };
+  }
 
-  private readonly onConnectTimeout = (): void => {
+  onConnectTimeout(): void {
     this.connectTimer = undefined;
     this.owner.drop(this, REASON.connectFailed, `connect to ${this.remoteIp}:${this.remotePort} timed out after ${this.profile.connectTimeout} ms`);
-  };
+  }
 
-  private readonly onData = (chunk: Buffer): void => {
+  onData(chunk: Buffer): void {
     if (this.state !== ConnState.OK) return;
     const before = this.delivered;
     try {
@@ -268,20 +303,20 @@ export class TcpConnection implements TcpConnInfo, FramerHost {
     if (this.state !== ConnState.OK) return;
     if (!this.framer.pending) this.readDeadline = 0;
     else if (this.readDeadline === 0 || this.delivered !== before) this.readDeadline = Date.now() + this.profile.msgReadTimeout * 1000;
-  };
+  }
 
-  private readonly onEnd = (): void => {
+  onEnd(): void {
     this.owner.drop(this, REASON.eof);
-  };
+  }
 
-  private readonly onError = (err: NodeJS.ErrnoException): void => {
+  onError(err: NodeJS.ErrnoException): void {
     if (this.state === ConnState.CONNECTING) this.owner.drop(this, REASON.connectFailed, err.message);
     else this.owner.drop(this, reasonForSocketError(err), err.message);
-  };
+  }
 
-  private readonly onClose = (): void => {
+  onClose(): void {
     this.owner.drop(this, REASON.unknown);
-  };
+  }
 
   private takeLocalAddress(): void {
     this.localIp = this.socket.localAddress ?? this.listener?.ip ?? '';

@@ -2,6 +2,7 @@ import { connsSuite } from './conns.js';
 import { parseSuite } from './parse.js';
 import { proxySuite } from './proxy.js';
 import { routeSuite } from './route.js';
+import { tmMemorySuite } from './tm-memory.js';
 import type { Suite } from './types.js';
 
 /** Every suite `npm run bench -- <name>` knows. A new suite is one file and one line here. */
@@ -11,6 +12,7 @@ export const SUITES: readonly Suite[] = [
   proxySuite('stateful'),
   routeSuite,
   connsSuite,
+  tmMemorySuite,
 ];
 
 export const SUITE_NAMES: readonly string[] = SUITES.map((s) => s.name);
