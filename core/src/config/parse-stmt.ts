@@ -17,6 +17,17 @@ const ASSIGN_OPS = new Set(['=', ':=', '+=', '-=']);
  * A statement with a syntax error is skipped up to its ';' (or the end of its block) so that
  * every error of the file is reported in one run.
  */
+/** Parse one statement into `body`; on a syntax error skip to the next one (errors are collected). */
+function parseInto(ts: TokenStream, open: Loc, body: Stmt[]): void {
+  try {
+    const s = parseStatement(ts, open);
+    if (s) body.push(s);
+  } catch (e) {
+    if (!(e instanceof ParseAbort)) throw e;
+    skipStatement(ts);
+  }
+}
+
 export function parseBlockBody(ts: TokenStream, open: Loc): Stmt[] {
   const body: Stmt[] = [];
   for (;;) {
@@ -29,13 +40,7 @@ export function parseBlockBody(ts: TokenStream, open: Loc): Stmt[] {
       ts.error('unexpected end of file', t.loc, `missing '}' for the block opened at ${lineOf(open)}`);
       throw new Unwind();
     }
-    try {
-      const s = parseStatement(ts, open);
-      if (s) body.push(s);
-    } catch (e) {
-      if (!(e instanceof ParseAbort)) throw e;
-      skipStatement(ts);
-    }
+    parseInto(ts, open, body);
   }
 }
 
@@ -179,12 +184,6 @@ function parseCaseBody(ts: TokenStream, open: Loc): Stmt[] {
     const t = ts.peek();
     if ((t.kind === 'op' && t.value === '}') || t.kind === 'eof') return body;
     if (t.kind === 'ident' && (t.value === 'case' || t.value === 'default')) return body;
-    try {
-      const s = parseStatement(ts, open);
-      if (s) body.push(s);
-    } catch (e) {
-      if (!(e instanceof ParseAbort)) throw e;
-      skipStatement(ts);
-    }
+    parseInto(ts, open, body);
   }
 }

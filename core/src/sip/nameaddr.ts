@@ -8,8 +8,9 @@ import {
   type Bytes, SCHEME, TOKEN_WS, WS, binary, bytesOf, parseDecCapped, scanQuoted, skipWs, textAt, trimEnd, unquote,
 } from './chars.js';
 import { SipParseError } from './errors.js';
+import { LazyHeaderValue } from './lazy-value.js';
 import { type SipUri, parseUri, uriAt } from './uri.js';
-import { P, lexParam, nameBytes, nameIs, paramError, paramValue, paramsMap } from './params.js';
+import { P, lexParam, nameBytes, nameIs, paramError, paramValue } from './params.js';
 
 export interface NameAddr {
   /** display name: quotes removed and quoted-pairs resolved, or the tokens as written */
@@ -39,44 +40,31 @@ const TAG = nameBytes('tag');
  * and raw text are made from the recorded offsets when first read (a proxy mostly wants
  * the tag). Private fields keep the source out of logs.
  */
-class NameAddrValue implements Contact {
+class NameAddrValue extends LazyHeaderValue implements Contact {
   tag: string | undefined = undefined;
   q: number | undefined = undefined;
   expires: number | undefined = undefined;
-  readonly #b: Bytes;
-  readonly #s: string;
-  readonly #a: number;
   #d0: number;
   readonly #d1: number;
   readonly #u0: number;
   #u1: number;
-  readonly #p0: number;
-  readonly #end: number;
-  readonly #folded: boolean;
   #display: string | undefined = undefined;
   #uri: string | undefined = undefined;
-  #map: Map<string, string | null> | undefined = undefined;
-  #raw: string | undefined = undefined;
   #puri: SipUri | undefined = undefined;
 
   /** display name at [d0, d1) (d0 < 0: none; quoted when it starts with '"'), URI at [u0, u1), params from p0 */
   constructor(b: Bytes, s: string, a: number, d0: number, d1: number, u0: number, u1: number, p0: number, end: number, folded: boolean) {
-    this.#b = b;
-    this.#s = s;
-    this.#a = a;
+    super(b, s, a, p0, end, folded);
     this.#d0 = d0;
     this.#d1 = d1;
     this.#u0 = u0;
     this.#u1 = u1;
-    this.#p0 = p0;
-    this.#end = end;
-    this.#folded = folded;
   }
 
   get display(): string | undefined {
     if (this.#display === undefined && this.#d0 >= 0) {
-      const t = textAt(this.#b, this.#s, this.#d0, this.#d1, this.#folded);
-      this.#display = this.#b[this.#d0] === 0x22 ? unquote(t) : t;
+      const t = textAt(this.b, this.s, this.#d0, this.#d1, this.folded);
+      this.#display = this.b[this.#d0] === 0x22 ? unquote(t) : t;
     }
     return this.#display;
   }
@@ -87,7 +75,7 @@ class NameAddrValue implements Contact {
   }
 
   get uri(): string {
-    return (this.#uri ??= this.#s.slice(this.#u0, this.#u1));
+    return (this.#uri ??= this.s.slice(this.#u0, this.#u1));
   }
 
   set uri(v: string) {
@@ -98,24 +86,9 @@ class NameAddrValue implements Contact {
 
   /** the URI, parsed from the bytes it was cut from (cached) */
   parsedUri(): SipUri {
-    return (this.#puri ??= this.#u1 < 0 ? parseUri(this.uri) : uriAt(this.#b, this.#s, this.#u0, this.#u1));
+    return (this.#puri ??= this.#u1 < 0 ? parseUri(this.uri) : uriAt(this.b, this.s, this.#u0, this.#u1));
   }
 
-  get params(): Map<string, string | null> {
-    return (this.#map ??= paramsMap(this.#b, this.#s, this.#p0, this.#end, this.#folded));
-  }
-
-  set params(v: Map<string, string | null>) {
-    this.#map = v;
-  }
-
-  get raw(): string {
-    return (this.#raw ??= textAt(this.#b, this.#s, this.#a, this.#end, this.#folded));
-  }
-
-  set raw(v: string) {
-    this.#raw = v;
-  }
 }
 
 /**

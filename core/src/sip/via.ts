@@ -4,10 +4,11 @@
  * with SWS allowed around "/" in the sent-protocol and around ":" in sent-by.
  */
 import {
-  type Bytes, HOST, IPV6, TOKEN, WS, binary, bytesOf, parseDec, scanToken, skipWs, textAt, trimEnd,
+  type Bytes, HOST, IPV6, TOKEN, WS, binary, bytesOf, parseDec, scanToken, skipWs, trimEnd,
 } from './chars.js';
 import { SipParseError } from './errors.js';
-import { P, lexParam, nameBytes, nameIs, paramError, paramValue, paramsMap } from './params.js';
+import { LazyHeaderValue } from './lazy-value.js';
+import { P, lexParam, nameBytes, nameIs, paramError, paramValue } from './params.js';
 
 export interface Via {
   /** protocol name and version without blanks, name upper case: 'SIP/2.0' */
@@ -45,7 +46,7 @@ const ALIAS = nameBytes('alias');
  * received ...) are set at parse time; transport, host, parameters and raw text are made
  * from the recorded offsets when first read. Private fields keep the source out of logs.
  */
-class ViaValue implements Via {
+class ViaValue extends LazyHeaderValue implements Via {
   protocol = 'SIP/2.0';
   port: number | undefined = undefined;
   branch: string | undefined = undefined;
@@ -54,37 +55,24 @@ class ViaValue implements Via {
   maddr: string | undefined = undefined;
   ttl: number | undefined = undefined;
   alias = false;
-  readonly #b: Bytes;
-  readonly #s: string;
-  readonly #a: number;
   readonly #t0: number;
   readonly #t1: number;
   readonly #h0: number;
   readonly #h1: number;
-  readonly #p0: number;
-  readonly #end: number;
-  readonly #folded: boolean;
   #transport: string | undefined = undefined;
   #host: string | undefined = undefined;
-  #map: Map<string, string | null> | undefined = undefined;
-  #raw: string | undefined = undefined;
 
   /** transport at [t0, t1), host at [h0, h1), params from p0 */
   constructor(b: Bytes, s: string, a: number, t0: number, t1: number, h0: number, h1: number, p0: number, end: number, folded: boolean) {
-    this.#b = b;
-    this.#s = s;
-    this.#a = a;
+    super(b, s, a, p0, end, folded);
     this.#t0 = t0;
     this.#t1 = t1;
     this.#h0 = h0;
     this.#h1 = h1;
-    this.#p0 = p0;
-    this.#end = end;
-    this.#folded = folded;
   }
 
   get transport(): string {
-    return (this.#transport ??= this.#s.slice(this.#t0, this.#t1).toUpperCase());
+    return (this.#transport ??= this.s.slice(this.#t0, this.#t1).toUpperCase());
   }
 
   set transport(v: string) {
@@ -92,28 +80,13 @@ class ViaValue implements Via {
   }
 
   get host(): string {
-    return (this.#host ??= this.#s.slice(this.#h0, this.#h1));
+    return (this.#host ??= this.s.slice(this.#h0, this.#h1));
   }
 
   set host(v: string) {
     this.#host = v;
   }
 
-  get params(): Map<string, string | null> {
-    return (this.#map ??= paramsMap(this.#b, this.#s, this.#p0, this.#end, this.#folded));
-  }
-
-  set params(v: Map<string, string | null>) {
-    this.#map = v;
-  }
-
-  get raw(): string {
-    return (this.#raw ??= textAt(this.#b, this.#s, this.#a, this.#end, this.#folded));
-  }
-
-  set raw(v: string) {
-    this.#raw = v;
-  }
 }
 
 /** Index after SWS "/" SWS at i. */
