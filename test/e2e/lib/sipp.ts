@@ -47,7 +47,7 @@ export function parseSippStats(csv: string): { successful: number; failed: numbe
  * is stopped by the caller through the returned `stop()` or by its `timeoutS`.
  */
 export function runSipp(o: SippOptions): { done: Promise<SippResult>; stop: () => void; pid: number | undefined } {
-  const dir = mkdtempSync(join(tmpdir(), 'sipp-'));
+  const dir = mkdtempSync(join(process.env.TSIPS_E2E_TMP ?? tmpdir(), 'sipp-')); // removed with the run's folder
   const args = [
     ...('builtin' in o.scenario ? ['-sn', o.scenario.builtin] : ['-sf', o.scenario.file]),
     '-i', '127.0.0.1', '-p', String(o.port),

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,15 +14,10 @@ export interface TsipsProcess {
   stop(): Promise<number | null>;
 }
 
-const tempDirs: string[] = [];
-process.once('exit', () => {
-  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
-});
-
-/** Write a config to a temp dir (relative paths in it resolve there; removed at exit) and return its path. */
+/** Write a config to a temp dir (relative paths in it resolve there) and return its path. */
 export function writeConfig(text: string, name = 'tsips.cfg'): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tsips-e2e-'));
-  tempDirs.push(dir);
+  // inside the run's folder (lib/global-tmp.ts), which is removed when the run ends
+  const dir = mkdtempSync(join(process.env.TSIPS_E2E_TMP ?? tmpdir(), 'cfg-'));
   const file = join(dir, name);
   writeFileSync(file, text);
   return file;
