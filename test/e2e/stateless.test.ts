@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTsips, writeConfig, type TsipsProcess } from './lib/tsips.js';
-import { runSipp } from './lib/sipp.js';
+import { callsThroughProxy } from './lib/sipp.js';
 
 // Issue 3 acceptance: sipp -sn uac -> tsips (stateless) -> sipp -sn uas, UDP and TCP, 1000 calls, 0 failed.
 // Over TCP also with a connection per call (-t tn), where the caller's Via port is not its connection's.
@@ -38,25 +38,8 @@ describe('stateless relay with SIPp (issue 3)', () => {
   const label = { u1: 'UDP', t1: 'TCP (one connection)', tn: 'TCP (a connection per call: replies find the caller by our Via i=)' };
   for (const transport of ['u1', 't1', 'tn'] as const) {
     it(`1000 calls over ${label[transport]}: 0 failed`, async () => {
-      const uas = runSipp({ scenario: { builtin: 'uas' }, port: UAS, transport, timeoutS: 90 });
-      try {
-        await new Promise((r) => setTimeout(r, 300));
-        const uac = runSipp({
-          scenario: { builtin: 'uac' },
-          port: UAC,
-          transport,
-          remote: `127.0.0.1:${UAS}`,
-          rsa: `127.0.0.1:${PROXY}`,
-          calls: 1000,
-          rate: 200,
-          timeoutS: 60,
-        });
-        const r = await uac.done;
-        expect({ code: r.code, failed: r.failed, successful: r.successful }, r.stderr).toEqual({ code: 0, failed: 0, successful: 1000 });
-      } finally {
-        uas.stop();
-        await uas.done;
-      }
+      const r = await callsThroughProxy({ proxy: PROXY, uasPort: UAS, uacPort: UAC, transport, calls: 1000, rate: 200, timeoutS: 60 });
+      expect({ code: r.code, failed: r.failed, successful: r.successful }, r.stderr).toEqual({ code: 0, failed: 0, successful: 1000 });
     });
   }
 });

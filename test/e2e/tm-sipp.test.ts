@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTsips, writeConfig, type TsipsProcess } from './lib/tsips.js';
-import { runSipp } from './lib/sipp.js';
+import { callsThroughProxy } from './lib/sipp.js';
 import { tmStats, waitNoTransactions } from './lib/tm.js';
 
 // tm acceptance: sipp -sn uac -> tsips (t_relay) -> sipp -sn uas over UDP, TCP with one
@@ -56,26 +56,8 @@ describe('tm: stateful relay with SIPp', () => {
   for (const [transport, label, rate] of runs) {
     it(`${CALLS} calls over ${label}: 0 failed, every transaction freed`, async () => {
       const before = await tmStats(MI);
-      const uas = runSipp({ scenario: { builtin: 'uas' }, port: UAS, transport, timeoutS: 100, extra: ['-buff_size', String(BUF), '-max_socket', '4000'] });
-      try {
-        await new Promise((r) => setTimeout(r, 300));
-        const uac = runSipp({
-          scenario: { builtin: 'uac' },
-          port: UAC,
-          transport,
-          remote: `127.0.0.1:${UAS}`,
-          rsa: `127.0.0.1:${PROXY}`,
-          calls: CALLS,
-          rate,
-          timeoutS: 90,
-          extra: ['-buff_size', String(BUF), '-max_socket', '4000'],
-        });
-        const r = await uac.done;
-        expect({ code: r.code, failed: r.failed, successful: r.successful }, `${r.stderr}\n${tsips.output().slice(-2000)}`).toEqual({ code: 0, failed: 0, successful: CALLS });
-      } finally {
-        uas.stop();
-        await uas.done;
-      }
+      const r = await callsThroughProxy({ proxy: PROXY, uasPort: UAS, uacPort: UAC, transport, calls: CALLS, rate, timeoutS: 90, extra: ['-buff_size', String(BUF), '-max_socket', '4000'] });
+      expect({ code: r.code, failed: r.failed, successful: r.successful }, `${r.stderr}\n${tsips.output().slice(-2000)}`).toEqual({ code: 0, failed: 0, successful: CALLS });
       expect(await waitNoTransactions(MI)).toBe(0);
       const after = await tmStats(MI);
       // an INVITE and a BYE transaction per call; ACKs to 2xx are not transactions

@@ -81,3 +81,38 @@ export function runSipp(o: SippOptions): { done: Promise<SippResult>; stop: () =
   });
   return { done, stop: () => p.kill('SIGINT'), pid: p.pid };
 }
+
+/**
+ * SIPp's built-in uac -> proxy -> built-in uas, the acceptance run of every proxy test: the uac
+ * sends to the proxy (-rsa) with the uas as R-URI; the uas is stopped once the uac is done.
+ */
+export async function callsThroughProxy(o: {
+  proxy: number;
+  uasPort: number;
+  uacPort: number;
+  transport?: SippOptions['transport'];
+  calls: number;
+  rate: number;
+  timeoutS: number;
+  extra?: string[];
+}): Promise<SippResult> {
+  const uas = runSipp({ scenario: { builtin: 'uas' }, port: o.uasPort, transport: o.transport, timeoutS: o.timeoutS + 30, extra: o.extra });
+  try {
+    await new Promise((r) => setTimeout(r, 300)); // let the uas bind before the first call
+    const uac = runSipp({
+      scenario: { builtin: 'uac' },
+      port: o.uacPort,
+      transport: o.transport,
+      remote: `127.0.0.1:${o.uasPort}`,
+      rsa: `127.0.0.1:${o.proxy}`,
+      calls: o.calls,
+      rate: o.rate,
+      timeoutS: o.timeoutS,
+      extra: o.extra,
+    });
+    return await uac.done;
+  } finally {
+    uas.stop();
+    await uas.done;
+  }
+}
