@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Scaffold a built-in module package: tools/new-module.sh <name> "<one-line description>" [dep ...]
-# Creates modules/<name>/{package.json,tsconfig.json,vitest.config.ts,src/index.ts,test/,README.md}
-# and adds it to the root tsconfig references. Dependencies on other @tsips modules are optional
+# Creates modules/<name>/{package.json,tsconfig.json,vitest.config.ts} and empty src/ and test/ (you
+# write src/index.ts and README.md), and adds it to the root tsconfig references. Dependencies on other @tsips modules are optional
 # arguments (they become package deps and TypeScript project references).
 set -euo pipefail
 name=$1; desc=$2; shift 2

@@ -13,6 +13,7 @@ import type { CoreConfig } from './config/globals.js';
 import type { SipCore } from './sip-core.js';
 import type { ScriptSymbols } from './script/symbols.js';
 import type { FlagNames } from './script/flags.js';
+import type { Tracer } from './trace.js';
 
 /**
  * DI tokens for core services (UPPER_SNAKE symbols, registered with useValue at boot).
@@ -36,6 +37,8 @@ export const SIP_CORE = token<SipCore>('SIP_CORE');
 export const SYMBOLS = token<ScriptSymbols>('SYMBOLS');
 /** named message/branch flags (setflag(NAT), tm minor_branch_flag, tcp_no_new_conn_bflag) */
 export const FLAGS = token<FlagNames>('FLAGS');
+/** the HEP tracing service (provided by proto_hep when loaded; see trace.ts) */
+export const TRACER = token<Tracer>('TRACER');
 
 /** Token helper for modules' own APIs: `export const TM_API = apiToken<TmApi>('tm')`. */
 export function apiToken<T>(moduleName: string): InjectionToken<T> {

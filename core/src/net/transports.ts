@@ -52,6 +52,8 @@ export class Transports {
   /** first datagram endpoint per proto: [IPv4, IPv6] */
   private readonly defaultEndpoints = new Map<ProtoName, [DatagramEndpoint | undefined, DatagramEndpoint | undefined]>();
   private readonly udpSendErrors: Stat;
+  /** non-SIP protos (msrp, hep_*) receive into their module instead of the SIP core */
+  private readonly receivers = new Map<ProtoName, MessageSink>();
 
   constructor(deps: TransportsDeps) {
     this.log = deps.log;
@@ -68,6 +70,15 @@ export class Transports {
     this.protos.set(h.name, h);
     const port = this.ports.get(h.name);
     if (port !== undefined && h.stream) this.tcp.setProtoOptions(h.name, { defaultPort: port });
+  }
+
+  /**
+   * Route what `proto`'s listeners receive to `sink` instead of the SIP core (a module's init,
+   * before listeners bind): MSRP frames go to proto_msrp, HEP packets to proto_hep.
+   */
+  setReceiver(proto: ProtoName, sink: MessageSink): void {
+    if (this.receivers.has(proto)) throw new Error(`proto "${proto}" already has a receiver`);
+    this.receivers.set(proto, sink);
   }
 
   hasProto(name: ProtoName): boolean {
@@ -88,10 +99,11 @@ export class Transports {
    * Open every listener. Port 0 binds an OS-assigned port, written back to listener.port (and
    * its name). A failure closes what was opened and throws naming the socket.
    */
-  async bind(listeners: readonly Listener[], sink: MessageSink): Promise<void> {
+  async bind(listeners: readonly Listener[], sipSink: MessageSink): Promise<void> {
     for (const l of listeners) {
       const h = this.protos.get(l.proto);
       if (!h) throw new Error(`${l.name}: no loaded module provides proto "${l.proto}"`);
+      const sink = this.receivers.get(l.proto) ?? sipSink;
       try {
         if (h.stream) await this.tcp.listen(l, sink);
         else await this.bindDatagram(h, l, sink);

@@ -57,6 +57,21 @@ describe('Transports: registry', () => {
     expect(b.transports.listeners()).toEqual([]);
   });
 
+  it('routes a proto with its own receiver (msrp, hep) away from the SIP sink; one receiver per proto', async () => {
+    const { transports } = stack();
+    const own = new CollectSink();
+    transports.setReceiver('udp', own);
+    expect(() => transports.setReceiver('udp', new CollectSink())).toThrow(/already has a receiver/);
+    const sip = new CollectSink();
+    const l = listener('udp', '127.0.0.1');
+    await transports.bind([l], sip);
+    const peer = await udpSocket(c, 'udp4', '127.0.0.1');
+    peer.send('HEP3', l.port, '127.0.0.1');
+    await waitFor(() => own.got.length === 1);
+    expect(own.got[0]!.text).toBe('HEP3');
+    expect(sip.got).toEqual([]);
+  });
+
   it('sets the default port a proto module configures', () => {
     const { transports } = stack();
     expect(transports.defaultPort('udp')).toBe(5060);
