@@ -13,6 +13,7 @@ export type { ParamSpec, ParamValues, ParamValue, IntParamSpec, StrParamSpec, Bo
 export * from './container.js';
 export { HookBus, type TraceEvent } from './hooks.js';
 export type { Tracer, TraceDestination, ConnTraceEvent, ConnTraceStatus } from './trace.js';
+export { connTraceParams, connTraceMi, setupConnTrace, ConnTraceControl, ConnTraceEmitter, type ConnTrace, type ConnTraceOwner } from './conn-trace.js';
 export { TsipsError, ConfigErrors, formatLocation, type SourceLocation } from './errors.js';
 export { StatsRegistry, Stat, type StatSpec } from './stats/registry.js';
 export { MiError, type MiCommandSpec, type MiRecipe, type MiParams } from './mi/types.js';

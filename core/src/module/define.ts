@@ -34,8 +34,10 @@ export interface ArgSpec {
   /**
    * Convert the evaluated value once (for a literal: at compile time, so nothing is re-parsed
    * per message). Throw an Error whose message says what is wrong to reject the argument.
+   * `params` are the owning module's typed params (set before the script compiles; absent
+   * where a caller has none, e.g. app_ts), for checks such as "names a configured destination".
    */
-  fixup?: (value: string | number) => unknown;
+  fixup?: (value: string | number, params?: Readonly<Record<string, unknown>>) => unknown;
 }
 
 /** A writable variable handed to a 'var' argument. */

@@ -5,6 +5,7 @@ import type { ResolvedCmd, ResolvedPv, ScriptSymbols, StateCell } from '../scrip
 interface Provider {
   def: ModuleDefinition;
   state: StateCell;
+  params?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -27,7 +28,7 @@ export class ModuleSymbols implements ScriptSymbols {
   private add(p: Provider): void {
     for (const [name, spec] of Object.entries(p.def.cmds ?? {})) {
       const overloads = (Array.isArray(spec) ? spec : [spec]) as readonly CmdSpec[];
-      this.cmds.set(name, { module: p.def.name, name, overloads, state: p.state });
+      this.cmds.set(name, { module: p.def.name, name, overloads, state: p.state, params: p.params });
     }
     for (const [name, spec] of Object.entries(p.def.pvs ?? {})) this.pvs.set(name, { module: p.def.name, name, spec: spec as ResolvedPv['spec'], state: p.state });
     for (const e of p.def.events ?? []) this.events.add(e);

@@ -25,7 +25,7 @@ const INT_TEXT = /^-?\d+$/;
  * Compile argument `pos` (1-based) of `fn` per its ArgSpec; a literal goes through the spec's
  * fixup once, here. Returns undefined after recording an error.
  */
-export function compileArg(cs: CompileState, fn: string, pos: number, spec: ArgSpec, e: Expr): Arg | undefined {
+export function compileArg(cs: CompileState, fn: string, pos: number, spec: ArgSpec, e: Expr, params?: Readonly<Record<string, unknown>>): Arg | undefined {
   const where = `argument ${pos} of '${fn}'`;
   const bad = (msg: string, hint?: string): undefined => {
     cs.error('TSIPS_ERR_ARGS', `${where} ${msg}`, e.loc, hint);
@@ -89,17 +89,17 @@ export function compileArg(cs: CompileState, fn: string, pos: number, spec: ArgS
       break;
     }
   }
-  return applyFixup(cs, spec, arg, where, e);
+  return applyFixup(cs, spec, arg, where, e, params);
 }
 
 /** Run the spec's fixup: once now for a constant, per call (on non-null values) otherwise. */
-function applyFixup(cs: CompileState, spec: ArgSpec, arg: Arg, where: string, e: Expr): Arg | undefined {
+function applyFixup(cs: CompileState, spec: ArgSpec, arg: Arg, where: string, e: Expr, params: Readonly<Record<string, unknown>> | undefined): Arg | undefined {
   const fixup = spec.fixup;
   if (!fixup) return arg;
   if (arg.constant) {
     if (arg.value === null) return arg;
     try {
-      return { constant: true, value: fixup(arg.value as string | number) };
+      return { constant: true, value: fixup(arg.value as string | number, params) };
     } catch (err) {
       cs.error('TSIPS_ERR_ARGS', `bad ${where}: ${(err as Error).message}`, e.loc);
       return undefined;
@@ -110,7 +110,7 @@ function applyFixup(cs: CompileState, spec: ArgSpec, arg: Arg, where: string, e:
     constant: false,
     get: (ctx) => {
       const v = get(ctx) as string | number | null;
-      return v === null ? v : fixup(v);
+      return v === null ? v : fixup(v, params);
     },
   };
 }

@@ -33,7 +33,7 @@ export function compileCall(cs: CompileState, call: CallExpr): NumFn {
   const args: Arg[] = [];
   let ok = true;
   call.args.forEach((e, i) => {
-    const a = compileArg(cs, name, i + 1, spec.args![i]!, e);
+    const a = compileArg(cs, name, i + 1, spec.args![i]!, e, resolved.params);
     if (a) args.push(a);
     else ok = false;
   });

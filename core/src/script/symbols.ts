@@ -15,6 +15,8 @@ export interface ResolvedCmd {
   /** overloads, distinguished by argument count */
   overloads: readonly CmdSpec[];
   state: StateCell;
+  /** the module's typed params, handed to argument fixups */
+  params?: Readonly<Record<string, unknown>>;
 }
 
 export interface ResolvedPv {

@@ -1,30 +1,13 @@
-import { MiError, type MiCommandSpec, type TcpConnInfo, type TcpManager } from '@tsips/core';
-import type { TcpTraceControl } from './trace.js';
+import { connTraceMi, MiError, type ConnTrace, type MiCommandSpec, type TcpConnInfo, type TcpManager } from '@tsips/core';
 
 export interface ProtoTcpState {
   tcp: TcpManager;
-  trace: TcpTraceControl;
+  /** connection-event tracing: the switch, and the emitter when trace_destination is set */
+  trace: ConnTrace;
 }
 
-const INVALID_PARAMS = -32602; // JSON-RPC "Invalid params"
-
 /** `tcp_trace [trace_mode]` (master name `tcp:trace`), tcp-core.md §5 MI. */
-export const tcpTrace: MiCommandSpec<ProtoTcpState> = {
-  help: 'show or switch TCP connection-event tracing: trace_mode on|off',
-  aliases: ['tcp:trace'],
-  recipes: [
-    { params: [], run: (_p, st) => ({ 'TCP tracing': st.trace.on ? 'on' : 'off' }) },
-    {
-      params: ['trace_mode'],
-      run: (p, st) => {
-        const mode = String(p.trace_mode).toLowerCase();
-        if (mode !== 'on' && mode !== 'off') throw new MiError(INVALID_PARAMS, 'Invalid params', "trace_mode should be 'on' or 'off'");
-        st.trace.on = mode === 'on';
-        return 'OK';
-      },
-    },
-  ],
-};
+export const tcpTrace = connTraceMi<ProtoTcpState>('TCP', ['tcp:trace']);
 
 /**
  * `list_tcp_conns` (master `tcp:list [proto]`). JSON objects cannot repeat a key, so the

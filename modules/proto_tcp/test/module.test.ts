@@ -1,7 +1,7 @@
 import type net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MiError, TCP_MANAGER, TRANSPORTS, type ModuleContext, type ParamSpec } from '@tsips/core';
-import protoTcp, { PROTO_TCP_TRACE, type ProtoTcpState } from '../src/index.js';
+import protoTcp, { type ProtoTcpState } from '../src/index.js';
 import { connect, OPTIONS, tcpStack, waitFor, type Stack } from './helpers.js';
 
 const sockets: net.Socket[] = [];
@@ -12,8 +12,7 @@ afterEach(async () => {
 });
 
 /** Run the module's init the way the server does: typed params, resolve, provide. */
-async function initModule(params: Record<string, unknown> = {}): Promise<{ st: ProtoTcpState; stack: Stack; provided: Map<unknown, unknown> }> {
-  const provided = new Map<unknown, unknown>();
+async function initModule(params: Record<string, unknown> = {}): Promise<{ st: ProtoTcpState; stack: Stack }> {
   let st: ProtoTcpState | undefined;
   const stack = await tcpStack({}, (s) => {
     const values: Record<string, unknown> = {};
@@ -22,13 +21,13 @@ async function initModule(params: Record<string, unknown> = {}): Promise<{ st: P
       name: 'proto_tcp',
       params: { ...values, ...params },
       log: s.tcp.log,
+      hooks: s.hooks,
       resolve: (t: unknown) => (t === TCP_MANAGER ? s.tcp : t === TRANSPORTS ? s.transports : undefined),
-      provide: (t: unknown, v: unknown) => void provided.set(t, v),
     } as unknown as ModuleContext<NonNullable<typeof protoTcp.params>>;
     st = protoTcp.init!(ctx) as ProtoTcpState;
   });
   stacks.push(stack);
-  return { st: st!, stack, provided };
+  return { st: st!, stack };
 }
 
 const mi = (name: 'tcp_trace' | 'list_tcp_conns', params: string[]) => protoTcp.mi![name]!.recipes.find((r) => r.params.join() === params.join())!;
@@ -70,14 +69,13 @@ describe('proto_tcp module', () => {
   });
 
   it('tcp_trace shows and switches the tracing state; other modes are invalid params', async () => {
-    const { st, provided } = await initModule({ trace_on: true, trace_destination: 'hep1' });
-    expect(provided.get(PROTO_TCP_TRACE)).toBe(st.trace);
+    const { st } = await initModule({ trace_on: true, trace_destination: 'hep1' });
     expect(protoTcp.mi!.tcp_trace!.aliases).toContain('tcp:trace');
     expect(mi('tcp_trace', []).run({}, st)).toEqual({ 'TCP tracing': 'on' });
-    expect(st.trace.active).toBe(true);
+    expect(st.trace.control.active).toBe(true);
     expect(mi('tcp_trace', ['trace_mode']).run({ trace_mode: 'OFF' }, st)).toBe('OK');
     expect(mi('tcp_trace', []).run({}, st)).toEqual({ 'TCP tracing': 'off' });
-    expect(st.trace.active).toBe(false);
+    expect(st.trace.control.active).toBe(false);
     let err: unknown;
     try {
       mi('tcp_trace', ['trace_mode']).run({ trace_mode: 'maybe' }, st);
