@@ -3,7 +3,7 @@ import { buildCancel } from './ack.js';
 import { BF, TF, Tx, type UacBranch } from './transaction.js';
 import type { Tm } from './tm.js';
 import { TMCB } from './types.js';
-import { runCallbacks } from './callbacks.js';
+import { runCallbacks, txSend } from './callbacks.js';
 import { createServerTx, retransmitReply, sendReply } from './uas.js';
 import { branchFinal } from './replies.js';
 
@@ -30,7 +30,7 @@ export function sendCancel(tm: Tm, b: UacBranch): void {
   const tx = b.tx;
   b.flags = (b.flags | BF.CANCEL_SENT) & ~BF.CANCEL_PENDING;
   b.cancelBuf = buildCancel(b, tx.cancelReason);
-  if (b.dst) tm.sip.send(b.dst, b.cancelBuf);
+  if (b.dst) txSend(tm, tx, b.idx, b.dst, b.cancelBuf);
   if (!b.reliable) {
     b.retrMs = tx.t1;
     b.retrCount = 0;

@@ -3,7 +3,7 @@ import {
   RouteType, forwardStateless, pickListener, resolveTarget, targetOfUri, viaValue,
   type Destination, type Listener, type ScriptContext, type Target,
 } from '@tsips/core';
-import { runCallbacks } from './callbacks.js';
+import { runCallbacks, txSend } from './callbacks.js';
 import { relayMatchedCancel } from './cancel.js';
 import { branchFinal } from './replies.js';
 import { runBranchRoute } from './routes.js';
@@ -191,7 +191,7 @@ export function addBranch(
 /** Send the branch request the first time; stream sends that fail later end the branch with 477. */
 function sendFirst(tm: Tm, b: UacBranch, dst: Destination): boolean {
   b.dst = dst;
-  const r = tm.sip.send(dst, b.req!, b.reliable ? (_e: string) => sendFailedLater(tm, b) : undefined);
+  const r = txSend(tm, b.tx, b.idx, dst, b.req!, b.reliable ? (_e: string) => sendFailedLater(tm, b) : undefined);
   if (!r.ok) {
     b.dst = null;
     return false;

@@ -1,6 +1,6 @@
 import type { ScriptContext, SipMessage } from '@tsips/core';
 import { buildAck } from './ack.js';
-import { runCallbacks } from './callbacks.js';
+import { runCallbacks, txSend } from './callbacks.js';
 import { cancelPending, cancelReplied, sendCancel } from './cancel.js';
 import { Decide, PICK_NONE, decide, pickBranch } from './reply-select.js';
 import { runFailureRoute, runReplyRoute } from './routes.js';
@@ -86,7 +86,7 @@ export function branchFinal(tm: Tm, tx: Tx, b: UacBranch, reply: SipMessage | nu
   // a CANCEL not answered yet keeps retransmitting: it is a transaction of its own
   if ((b.flags & (BF.CANCEL_SENT | BF.CANCEL_ANSWERED)) !== BF.CANCEL_SENT) tm.wheel.cancel(b.retrNode);
   tx.pending--;
-  if (reply !== null && tx.isInvite && code >= 300 && b.dst) tm.sip.send(b.dst, buildAck(b, reply));
+  if (reply !== null && tx.isInvite && code >= 300 && b.dst) txSend(tm, tx, b.idx, b.dst, buildAck(b, reply));
   const six = code >= 600 && !tm.cfg.disable6xxBlock;
   const local = (tx.flags & TF.LOCAL) !== 0;
   const d = local && code < 300 ? Decide.RELAY : decide(code, tx.uasStatus, tx.isInvite, tx.branches, tx.cancelled, tm.cfg.disable6xxBlock);
@@ -157,7 +157,7 @@ export function relayReply(tm: Tm, tx: Tx, b: UacBranch, reply: SipMessage, code
   reply.removeFirstValue('via');
   let buf = reply.build(extraHeaders ? { extraHeaders } : undefined);
   if (code === 503) buf = withStatus(buf, '500 Server Internal Error');
-  tm.sip.send(tx.uasDst, buf);
+  txSend(tm, tx, -1, tx.uasDst, buf);
   if (tx.uasStatus < 200) tx.uasReply = buf; // what request retransmissions get (later 2xx do not replace the final)
   if (tx.cbMask & (TMCB.RESPONSE_FWDED | TMCB.RESPONSE_OUT)) runCallbacks(tm.log, tx, TMCB.RESPONSE_FWDED | TMCB.RESPONSE_OUT, reply, code, b.idx);
   if (code < 200 || tx.uasStatus >= 200) {
@@ -178,7 +178,7 @@ export function relayReply(tm: Tm, tx: Tx, b: UacBranch, reply: SipMessage, code
 function lateReply(tm: Tm, tx: Tx, b: UacBranch, reply: SipMessage, code: number): void {
   if (!tx.isInvite || code < 200) return;
   if (code >= 300) {
-    if (b.dst) tm.sip.send(b.dst, buildAck(b, reply));
+    if (b.dst) txSend(tm, tx, b.idx, b.dst, buildAck(b, reply));
     return;
   }
   if ((tx.flags & TF.LOCAL) !== 0) localFinal(tm, tx, b, code, reply);

@@ -1,3 +1,4 @@
+import { txSend } from './callbacks.js';
 import { sendCancel } from './cancel.js';
 import { branchFinal } from './replies.js';
 import { BF, TF, type Tx, type UacBranch } from './transaction.js';
@@ -19,10 +20,10 @@ function branchRetransmit(tm: Tm, b: UacBranch): void {
   if ((tx.flags & TF.FREED) !== 0) return;
   if ((b.flags & BF.CANCEL_SENT) !== 0) {
     if ((b.flags & BF.CANCEL_ANSWERED) !== 0 || b.retrCount >= MAX_CANCEL_RETR || !b.dst) return;
-    tm.sip.send(b.dst, b.cancelBuf!);
+    txSend(tm, tx, b.idx, b.dst, b.cancelBuf!);
   } else {
     if (b.finalCode !== 0 || (tx.isInvite && b.status > 0)) return;
-    if (b.dst) tm.sip.send(b.dst, b.req!);
+    if (b.dst) txSend(tm, tx, b.idx, b.dst, b.req!);
   }
   b.retrCount++;
   tm.stats.requestRetransmitted(b.retrCount);

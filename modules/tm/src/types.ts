@@ -1,4 +1,4 @@
-import type { ScriptEngine, SipMessage } from '@tsips/core';
+import type { Destination, ScriptEngine, SipMessage } from '@tsips/core';
 import type { Tx } from './transaction.js';
 
 /** A compiled script route (what ScriptEngine.failureRoute() & co. return). */
@@ -29,6 +29,8 @@ export const TMCB = {
   TRANS_CANCELLED: 1 << 8,
   /** the transaction is being freed */
   TRANS_DELETED: 1 << 9,
+  /** tm sent a message for it: branch request, reply, local CANCEL/ACK, retransmission (`buf`, `dst` set) */
+  MSG_SENT_OUT: 1 << 10,
 } as const;
 
 /** What a callback receives. `branch` is -1 when not about one branch. */
@@ -40,6 +42,9 @@ export interface TmCallbackParams {
   code: number;
   branch: number;
   param: unknown;
+  /** MSG_SENT_OUT only: the bytes handed to the transport and where they went */
+  buf?: Buffer;
+  dst?: Destination;
 }
 
 export type TmCallback = (p: TmCallbackParams) => void;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { RouteType, ScriptContext, SipMessage, pickListener, targetOfUri, viaValue } from '@tsips/core';
-import { runCallbacks } from './callbacks.js';
+import { runCallbacks, txSend } from './callbacks.js';
 import { addBranch } from './relay.js';
 import { localRcv, runLocalRoute } from './routes.js';
 import { TF, Tx, type UacBranch } from './transaction.js';
@@ -119,7 +119,7 @@ function ack2xx(tm: Tm, b: UacBranch, reply: SipMessage): void {
     let text = `ACK ${target} SIP/2.0\r\nVia: ${viaValue(l, `${tm.branchPrefix}${b.tx.id.toString(36)}.a${b.idx}`)}\r\n`;
     for (const route of routes) text += `Route: ${route}\r\n`;
     text += `From: ${r.header('from')}\r\nTo: ${reply.header('to')}\r\nCall-ID: ${r.callId}\r\nCSeq: ${r.cseq.num} ACK\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n`;
-    tm.sip.send({ proto: t.proto, ip: t.host, port: t.port, listener: l }, Buffer.from(text, 'latin1'));
+    txSend(tm, b.tx, b.idx, { proto: t.proto, ip: t.host, port: t.port, listener: l }, Buffer.from(text, 'latin1'));
   } catch (err) {
     tm.log.warn({ err, tx: b.tx.transId }, 'tm: cannot ACK the 2xx of a local INVITE');
   }

@@ -3,7 +3,7 @@ import { serverKey } from './table.js';
 import { TF, Tx } from './transaction.js';
 import { TmPending, type Tm } from './tm.js';
 import { TMCB } from './types.js';
-import { runCallbacks } from './callbacks.js';
+import { runCallbacks, txSend } from './callbacks.js';
 import { cancelPending } from './cancel.js';
 
 /** Where the wait node of a server transaction stands (Tx.waitPhase). */
@@ -96,7 +96,7 @@ export function isHopByHopAck(inv: Tx): boolean {
 
 /** A request retransmission: resend the last reply (RFC 3261 17.2.1 / 17.2.2). */
 export function retransmitReply(tm: Tm, tx: Tx): void {
-  if (tx.uasReply && tx.uasDst) tm.sip.send(tx.uasDst, tx.uasReply);
+  if (tx.uasReply && tx.uasDst) txSend(tm, tx, -1, tx.uasDst, tx.uasReply);
 }
 
 /** ACK for our negative final reply: Confirmed (17.2.1): stop Timer G, go to the wait state. */
@@ -119,7 +119,7 @@ export function sendReply(tm: Tm, tx: Tx, code: number, reason: string, extras?:
   if (toTag === undefined && code > 100) toTag = tx.uasToTag ??= tm.toTagFor(tx.req);
   else if (toTag !== undefined) tx.uasToTag = toTag;
   const buf = buildReply(tx.req, code, reason, { toTag, headers: extras?.headers, body: extras?.body, contentType: extras?.contentType });
-  tm.sip.send(tx.uasDst, buf);
+  txSend(tm, tx, -1, tx.uasDst, buf);
   tx.uasReply = buf;
   tx.uasStatus = code;
   if (tx.cbMask & TMCB.RESPONSE_OUT) runCallbacks(tm.log, tx, TMCB.RESPONSE_OUT, null, code, -1);
@@ -151,7 +151,7 @@ export function finalSent(tm: Tm, tx: Tx, code: number, local: boolean): void {
 /** Timer G fired: resend the final, double the interval up to T2. */
 export function uasRetransmit(tm: Tm, tx: Tx): void {
   if ((tx.flags & (TF.ACKED | TF.FREED)) !== 0 || !tx.uasReply || !tx.uasDst) return;
-  tm.sip.send(tx.uasDst, tx.uasReply);
+  txSend(tm, tx, -1, tx.uasDst, tx.uasReply);
   tm.stats.rplRetr.inc();
   tx.uasRetrMs = Math.min(tx.uasRetrMs * 2, tx.t2);
   tm.wheel.schedule(tx.retrNode, tx.uasRetrMs);

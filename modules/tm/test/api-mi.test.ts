@@ -142,6 +142,26 @@ describe('TM_API (load_tm_api)', () => {
     expect(seen.at(-1)).toBe(`${TMCB.TRANS_DELETED}:486`);
   });
 
+  it('MSG_SENT_OUT: every message sent for the transaction, retransmissions and the local ACK included', async () => {
+    t = await tmServer(relay, { T1_timer: 50, T2_timer: 200 });
+    const api = t.server.container.resolve(TM_API);
+    const seen: string[] = [];
+    api.registerCallback(null, TMCB.REQUEST_IN, (p: TmCallbackParams) =>
+      api.registerCallback(p.tx, TMCB.MSG_SENT_OUT, (q) => seen.push(`${q.branch} ${q.dst!.port} ${q.buf!.toString('latin1').split('\r\n', 1)[0]}`)),
+    );
+    t.inject(request());
+    const inv = await t.waitForSent(isRequestTo(UAS1, 'INVITE'));
+    await sleep(80); // Timer A: one retransmission at T1
+    t.inject(answer(inv, 486, 'Busy Here'), { srcPort: UAS1 });
+    await t.waitForSent(isReplyTo(5999, 486));
+    const sentForTx = t.sent.map((s) => `${s.dst.port} ${s.text.split('\r\n', 1)[0]}`);
+    expect(seen.map((s) => s.slice(s.indexOf(' ') + 1))).toEqual(sentForTx);
+    expect(seen.filter((s) => s.includes('INVITE sip:')).length).toBeGreaterThanOrEqual(2);
+    expect(seen.map((s) => s.split(' ', 1)[0])).toEqual(sentForTx.map((s) => (s.startsWith(`${UAS1} `) ? '0' : '-1')));
+    expect(seen.some((s) => s.startsWith(`0 ${UAS1} ACK `))).toBe(true);
+    t.inject(request({ method: 'ACK', toTag: 'b1' }));
+  });
+
   it('relay / reply / transaction / lookupInvite from another module', async () => {
     t = await tmServer(`route { t_newtran(); }`);
     const api = t.server.container.resolve(TM_API);
