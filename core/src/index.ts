@@ -31,7 +31,7 @@ export type { ProtoHandler, MessageSink, FramerHost, StreamFramer, DatagramEndpo
 export { ConnState, type TcpProfile, type ProfileQuery, type CloseReason, type CloseKind, type TcpConnInfo, type StreamProtoOptions, type KeepaliveSettings } from './net/tcp/types.js';
 export { Transports, type TransportsDeps } from './net/transports.js';
 export { TcpManager, DEFAULT_STREAM_OPTIONS, type TcpManagerDeps, type ViaAliasResult } from './net/tcp/manager.js';
-export { udpProto } from './net/udp.js';
+export { udpProto, bindUdpSocket } from './net/udp.js';
 
 export { ScriptContext, Flow, type Branch, type AvpStore } from './script/context.js';
 export { RouteType, ALL_ROUTES, routeTypeName, routeMaskNames } from './script/route-type.js';

@@ -49,7 +49,11 @@ function failOnce(onFail: FailFn): (err: Error | null) => void {
   };
 }
 
-function bindUdp(listener: Listener, sink: MessageSink, opts: DatagramOptions = {}): Promise<DatagramEndpoint> {
+/**
+ * Bind a UDP socket for `listener`; what arrives goes to `sink` as proto `proto`. The core
+ * UDP transport uses it, and so can a module's datagram proto (proto_hep's hep_udp).
+ */
+export function bindUdpSocket(proto: string, listener: Listener, sink: MessageSink, opts: DatagramOptions = {}): Promise<DatagramEndpoint> {
   const socket = dgram.createSocket({
     type: listener.family === 6 ? 'udp6' : 'udp4',
     // a v6 wildcard must not swallow v4 traffic: v4 listeners bind their own sockets
@@ -72,7 +76,7 @@ function bindUdp(listener: Listener, sink: MessageSink, opts: DatagramOptions = 
       const dstPort = listener.port;
       socket.on('message', (msg, rinfo) => {
         const rcv: ReceiveInfo = {
-          proto: 'udp',
+          proto,
           srcIp: rinfo.address,
           srcPort: rinfo.port,
           dstIp,
@@ -89,9 +93,9 @@ function bindUdp(listener: Listener, sink: MessageSink, opts: DatagramOptions = 
 }
 
 /** The core UDP transport (OpenSIPS proto_udp, built in). */
-export const udpProto: ProtoHandler = Object.freeze({
+export const udpProto: ProtoHandler = Object.freeze<ProtoHandler>({
   name: 'udp',
   defaultPort: 5060,
   stream: false,
-  bindDatagram: bindUdp,
+  bindDatagram: (listener, sink, opts) => bindUdpSocket('udp', listener, sink, opts),
 });
