@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pcapFile } from './lib/pcap.js';
 import { startTsips, writeConfig, type TsipsProcess } from './lib/tsips.js';
 import { mi, sleep } from './lib/mi.js';
+import { runChild } from './lib/proc.js';
 
 // sngrep (a real HEP implementation) replays SIP from a pcap as HEPv3 into tsips' hep_udp
 // socket; tsips injects each captured request into routing as coming from the captured source,
@@ -41,22 +41,7 @@ const request = (n: number) =>
   `Max-Forwards: 70\r\n` +
   `Content-Length: 0\r\n\r\n`;
 
-function runSngrep(args: string[], timeoutMs = 15_000): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('sngrep', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const t = setTimeout(() => {
-      p.kill('SIGKILL');
-      reject(new Error(`sngrep did not exit within ${timeoutMs} ms\n${out}`));
-    }, timeoutMs);
-    p.on('exit', (code) => {
-      clearTimeout(t);
-      resolve({ code, out });
-    });
-  });
-}
+const runSngrep = (args: string[], timeoutMs = 15_000) => runChild('sngrep', args, timeoutMs);
 
 describe('hep_udp with sngrep as the HEP sender', () => {
   let tsips: TsipsProcess;

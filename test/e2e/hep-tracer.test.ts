@@ -1,10 +1,11 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callsThroughProxy } from './lib/sipp.js';
 import { mi, sleep } from './lib/mi.js';
+import { startChild, type Child } from './lib/proc.js';
 import { startTsips, writeConfig, type TsipsProcess } from './lib/tsips.js';
 
 // tracer + proto_hep + tm: SIPp calls through tsips, every message traced (scope "t") as HEPv3
@@ -36,24 +37,8 @@ route {
 }
 `;
 
-/** sngrep collecting HEP on `port` into `pcap`; stop() ends it with SIGTERM (it flushes and exits 0). */
-function startSngrep(port: number, pcap: string): { proc: ChildProcess; stop: () => Promise<number | null>; output: () => string } {
-  const proc = spawn('sngrep', ['-N', '-q', '-L', `udp:127.0.0.1:${port}`, '-O', pcap], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const stop = () =>
-    new Promise<number | null>((res) => {
-      if (proc.exitCode !== null || proc.signalCode !== null) return res(proc.exitCode);
-      const kill = setTimeout(() => proc.kill('SIGKILL'), 5000);
-      proc.once('exit', (code) => {
-        clearTimeout(kill);
-        res(code);
-      });
-      proc.kill('SIGTERM');
-    });
-  return { proc, stop, output: () => out };
-}
+/** sngrep collecting HEP on `port` into `pcap`; stop() (SIGTERM) makes it flush and exit 0. */
+const startSngrep = (port: number, pcap: string): Child => startChild('sngrep', ['-N', '-q', '-L', `udp:127.0.0.1:${port}`, '-O', pcap]);
 
 /** tshark's SIP view of the pcap: one [method, status, Call-ID] per message. */
 function decodePcap(pcap: string): Promise<string[][]> {
@@ -68,7 +53,7 @@ function decodePcap(pcap: string): Promise<string[][]> {
 
 describe('tracer: SIPp calls traced to sngrep over HEPv3', () => {
   let tsips: TsipsProcess | undefined;
-  let sngrep: ReturnType<typeof startSngrep> | undefined;
+  let sngrep: Child | undefined;
   const pcap = join(mkdtempSync(join(process.env.TSIPS_E2E_TMP ?? tmpdir(), 'hep-tracer-')), 'trace.pcap');
 
   beforeAll(async () => {

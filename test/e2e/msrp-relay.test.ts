@@ -1,10 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startChild, waitForOutput, type Child } from './lib/proc.js';
 import { startTsips, writeConfig, type TsipsProcess } from './lib/tsips.js';
 import { MsrpTestClient, requestFrame, responseFrame, type Frame } from '../../modules/msrp_relay/test/msrp-client.js';
 import { authenticate, sendFrame } from '../../modules/msrp_relay/test/msrp-flows.js';
@@ -33,38 +34,17 @@ route[msrp_auth] {
 `;
 
 let tsips: TsipsProcess;
-let tshark: ChildProcess | undefined;
+let tshark: Child | undefined;
 let pcap: string;
 let peer: Server;
 let peerConn: Promise<MsrpTestClient>;
 const clients: MsrpTestClient[] = [];
 
-function startCapture(file: string): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('tshark', ['-i', 'lo', '-f', `tcp port ${PORT} or tcp port ${PEER_PORT}`, '-a', 'duration:90', '-w', file], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    const t = setTimeout(() => reject(new Error(`tshark did not start capturing:\n${err}`)), 15_000);
-    p.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (/Capturing on/.test(err)) {
-        clearTimeout(t);
-        resolve(p);
-      }
-    });
-    p.once('exit', (code) => reject(new Error(`tshark exited (${code}):\n${err}`)));
-  });
-}
-
-function stopCapture(): Promise<void> {
-  return new Promise((resolve) => {
-    if (!tshark || tshark.exitCode !== null) return resolve();
-    const kill = setTimeout(() => tshark?.kill('SIGKILL'), 5000);
-    tshark.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    tshark.kill('SIGINT');
-  });
+/** tshark capturing the relay's and the peer's ports on loopback; resolves once it captures. */
+async function startCapture(file: string): Promise<Child> {
+  const p = startChild('tshark', ['-i', 'lo', '-f', `tcp port ${PORT} or tcp port ${PEER_PORT}`, '-a', 'duration:90', '-w', file]);
+  await waitForOutput(p, /Capturing on/, 'tshark');
+  return p;
 }
 
 beforeAll(async () => {
@@ -80,7 +60,7 @@ afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));
   peer?.close();
   await tsips?.stop();
-  await stopCapture();
+  await tshark?.stop('SIGINT');
 });
 
 describe('msrp_relay e2e (real CLI, raw MSRP clients, tshark)', () => {
@@ -148,7 +128,7 @@ describe('msrp_relay e2e (real CLI, raw MSRP clients, tshark)', () => {
 
   it('tshark decodes the relay traffic as valid MSRP', async () => {
     await new Promise((r) => setTimeout(r, 500));
-    await stopCapture();
+    await tshark?.stop('SIGINT');
     const decode = (filter: string, fields: string[]): string[][] =>
       execFileSync('tshark', ['-r', pcap, '-d', `tcp.port==${PORT},msrp`, '-d', `tcp.port==${PEER_PORT},msrp`, '-Y', filter, '-T', 'fields', ...fields.flatMap((f) => ['-e', f])], {
         encoding: 'utf8',
