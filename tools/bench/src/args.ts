@@ -24,6 +24,10 @@ export interface BenchOptions {
   out: string;
   /** Install missing Debian packages with apt-get (default true). */
   install: boolean;
+  /** msrp suite: sender/receiver pairs, SENDs in flight per sender, body bytes per chunk. */
+  pairs?: number;
+  window?: number;
+  chunk?: number;
 }
 
 function listOf<T extends string>(allowed: readonly T[], what: string) {
@@ -48,6 +52,12 @@ function positiveInts(value: string): number[] {
   return [...new Set(nums)].sort((a, b) => a - b);
 }
 
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  return n;
+}
+
 function positiveNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
@@ -68,6 +78,9 @@ export function buildProgram(suiteNames: readonly string[]): Command {
     .option('--scenario <kind>', 'SIPp scenarios: tolerant (ignores benign reorders) or strict (built-in)', 'tolerant')
     .option('--out <dir>', 'results folder', join(REPO_ROOT, 'bench-results'))
     .option('--no-install', 'never run apt-get; fail when a tool is missing')
+    .option('--pairs <n>', 'msrp: sender/receiver connection pairs (default 4)', positiveInt)
+    .option('--window <n>', 'msrp: SENDs each sender keeps waiting for the relay\'s 200 (default 16)', positiveInt)
+    .option('--chunk <bytes>', 'msrp: body bytes per SEND chunk (default 8192)', positiveInt)
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
 }
@@ -81,6 +94,9 @@ interface RawOptions {
   scenario: string;
   out: string;
   install: boolean;
+  pairs?: number;
+  window?: number;
+  chunk?: number;
 }
 
 /**
@@ -110,5 +126,8 @@ export function parseArgs(argv: readonly string[], suiteNames: readonly string[]
     scenario,
     out: o.out,
     install: o.install,
+    ...(o.pairs !== undefined ? { pairs: o.pairs } : {}),
+    ...(o.window !== undefined ? { window: o.window } : {}),
+    ...(o.chunk !== undefined ? { chunk: o.chunk } : {}),
   };
 }

@@ -8,7 +8,7 @@
  * Usage: node conns-client.js <port>
  */
 import { connect, type Socket } from 'node:net';
-import { createInterface } from 'node:readline';
+import { serveLines } from './line-child.js';
 
 /** A connect that has not completed after this long counts as failed. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -44,11 +44,10 @@ function openOne(): Promise<boolean> {
   });
 }
 
-async function handle(line: string): Promise<string | undefined> {
-  const [cmd, arg] = line.trim().split(/\s+/);
+serveLines(async (cmd, arg) => {
   if (cmd === 'open') {
     const k = Number(arg);
-    if (!Number.isInteger(k) || k <= 0) return `error bad count "${arg}"`;
+    if (!Number.isInteger(k) || k <= 0) throw new Error(`bad count "${arg}"`);
     const results = await Promise.all(Array.from({ length: k }, openOne));
     const ok = results.filter(Boolean).length;
     return `opened ${ok} ${k - ok} ${open.size}`;
@@ -60,17 +59,5 @@ async function handle(line: string): Promise<string | undefined> {
     return 'closed';
   }
   if (cmd === 'status') return `status ${open.size} ${closedByPeer}`;
-  return cmd ? `error unknown command "${cmd}"` : undefined;
-}
-
-// Commands run one after another: the bench waits for each answer before the next.
-let queue = Promise.resolve();
-createInterface({ input: process.stdin }).on('line', (line) => {
-  queue = queue.then(async () => {
-    const answer = await handle(line);
-    if (answer) process.stdout.write(`${answer}\n`);
-  });
-}).on('close', () => {
-  // stdin closed: the bench is gone or done; drop everything and leave.
-  void queue.then(() => process.exit(0));
+  throw new Error(`unknown command "${cmd}"`);
 });

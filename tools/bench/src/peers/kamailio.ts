@@ -5,7 +5,7 @@ import { PEERS_DIR } from '../paths.js';
 import { shimEnv } from '../shim.js';
 import { launchPeer } from './launch.js';
 import { renderTemplateFile } from './template.js';
-import { uasUri, type PeerDriver, type PeerSpec, type RunningPeer } from './types.js';
+import { configName, uasUri, type PeerDriver, type PeerSpec, type RunningPeer } from './types.js';
 
 const MODULE_DIRS = [
   '/usr/lib/x86_64-linux-gnu/kamailio/modules',
@@ -33,10 +33,11 @@ export const kamailio: PeerDriver = {
     return { ok: true, version };
   },
   async start(spec: PeerSpec): Promise<RunningPeer> {
+    const names = configName(spec, 'kamailio');
     const configPath = renderTemplateFile(
-      join(PEERS_DIR, `kamailio-${spec.mode}.cfg`),
-      join(spec.dir, `kamailio-${spec.mode}-${spec.transport}.cfg`),
-      { IP: spec.ip, PORT: String(spec.port), UAS_URI: uasUri(spec), MPATH: moduleDir() ?? '' },
+      join(PEERS_DIR, names.template),
+      join(spec.dir, `${names.base}.cfg`),
+      { IP: spec.ip, PORT: String(spec.port), UAS_URI: uasUri(spec), MPATH: moduleDir() ?? '', ...spec.vars },
     );
     const args = [
       '-DD', '-E', // foreground, log to stderr (the log file)
@@ -51,11 +52,11 @@ export const kamailio: PeerDriver = {
       name: 'kamailio',
       cmd: 'kamailio',
       args,
-      env: shimEnv(spec.shim, { udpSndbuf: 4 * 1024 * 1024 }),
+      env: spec.shim ? shimEnv(spec.shim, { udpSndbuf: 4 * 1024 * 1024 }) : process.env,
       cwd: spec.dir,
       spec,
       configPath,
-      logPath: join(spec.dir, `kamailio-${spec.mode}-${spec.transport}.log`),
+      logPath: join(spec.dir, `${names.base}.log`),
       bufferNote: 'maxbuffer=4194304 (SO_RCVBUF); SO_SNDBUF 4 MB set by the bench LD_PRELOAD shim (Kamailio 5.6 has no option for it)',
     });
   },

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PEERS_DIR, REPO_ROOT, TSIPS_BIN, tsipsBuilt } from '../paths.js';
 import { launchPeer } from './launch.js';
 import { renderTemplateFile } from './template.js';
-import { uasUri, type PeerDriver, type PeerSpec, type RunningPeer } from './types.js';
+import { configName, uasUri, type PeerDriver, type PeerSpec, type RunningPeer } from './types.js';
 
 export function tsipsVersion(): string {
   try {
@@ -21,10 +21,11 @@ export const tsips: PeerDriver = {
     return { ok: true, version: tsipsVersion() };
   },
   async start(spec: PeerSpec): Promise<RunningPeer> {
+    const names = configName(spec, 'tsips');
     const configPath = renderTemplateFile(
-      join(PEERS_DIR, `tsips-${spec.mode}.cfg`),
-      join(spec.dir, `tsips-${spec.mode}-${spec.transport}.cfg`),
-      { IP: spec.ip, PORT: String(spec.port), UAS_URI: uasUri(spec) },
+      join(PEERS_DIR, names.template),
+      join(spec.dir, `${names.base}.cfg`),
+      { IP: spec.ip, PORT: String(spec.port), UAS_URI: uasUri(spec), ...spec.vars },
     );
     return launchPeer({
       name: 'tsips',
@@ -34,7 +35,7 @@ export const tsips: PeerDriver = {
       cwd: REPO_ROOT,
       spec,
       configPath,
-      logPath: join(spec.dir, `tsips-${spec.mode}-${spec.transport}.log`),
+      logPath: join(spec.dir, `${names.base}.log`),
       bufferNote: 'udp_rcvbuf=4194304, udp_sndbuf=4194304 (config globals)',
     });
   },

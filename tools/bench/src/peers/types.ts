@@ -12,8 +12,12 @@ export interface PeerSpec {
   uas: { ip: string; port: number };
   /** Folder for the generated config and the proxy's log. */
   dir: string;
-  /** The compiled LD_PRELOAD shim (for options a program has no setting for). */
+  /** The compiled LD_PRELOAD shim (for options a program has no setting for); '' = none. */
   shim: string;
+  /** Config template peers/<proxy>-<template>.cfg; default: the mode. */
+  template?: string;
+  /** More @@NAME@@ values for that template (e.g. HEP_PORT). */
+  vars?: Readonly<Record<string, string>>;
 }
 
 export interface RunningPeer {
@@ -38,4 +42,10 @@ export interface PeerDriver {
 export function uasUri(spec: PeerSpec): string {
   const proto = spec.transport === 'u1' ? 'udp' : 'tcp';
   return `sip:${spec.uas.ip}:${spec.uas.port};transport=${proto}`;
+}
+
+/** The template name and the base name of the generated config and log of a run. */
+export function configName(spec: PeerSpec, peer: PeerName): { template: string; base: string } {
+  const template = spec.template ?? spec.mode;
+  return { template: `${peer}-${template}.cfg`, base: `${peer}-${template}-${spec.transport}` };
 }

@@ -1,8 +1,10 @@
 import { connsSuite } from './conns.js';
+import { msrpSuite } from './msrp.js';
 import { parseSuite } from './parse.js';
 import { proxySuite } from './proxy.js';
 import { routeSuite } from './route.js';
 import { tmMemorySuite } from './tm-memory.js';
+import { traceSuite } from './trace.js';
 import type { Suite } from './types.js';
 
 /** Every suite `npm run bench -- <name>` knows. A new suite is one file and one line here. */
@@ -13,6 +15,8 @@ export const SUITES: readonly Suite[] = [
   routeSuite,
   connsSuite,
   tmMemorySuite,
+  traceSuite,
+  msrpSuite,
 ];
 
 export const SUITE_NAMES: readonly string[] = SUITES.map((s) => s.name);

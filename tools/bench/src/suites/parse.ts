@@ -1,5 +1,6 @@
-import { createProgress } from '../progress.js';
+import { createProgress, type Progress } from '../progress.js';
 import { fmtInt, type Table } from '../report/table.js';
+import { loadCodecs, type CodecBench } from './parse-codecs.js';
 import { emptyFields, loadParsers, type Fields, type ParserLib } from './parse-libs.js';
 import { SAMPLE_MESSAGES, type SampleMessage } from './parse-messages.js';
 import type { Suite, SuiteResult } from './types.js';
@@ -12,17 +13,25 @@ export function mismatches(out: Fields, expect: SampleMessage['expect']): string
     .join(', ');
 }
 
-/** Messages per second for `ms` milliseconds of back-to-back parse+read. */
-function timeFor(lib: ParserLib, buf: Buffer, out: Fields, ms: number): number {
+/**
+ * Operations per second for `ms` milliseconds of back-to-back `op()`. The last result is
+ * handed back with the rate, so the work cannot be optimised away.
+ */
+export function timeOps(op: () => unknown, ms: number): { rate: number; last: unknown } {
   let n = 0;
+  let last: unknown;
   const start = performance.now();
   let now = start;
   do {
-    for (let i = 0; i < 100; i++) lib.read(buf, out);
+    for (let i = 0; i < 100; i++) last = op();
     n += 100;
     now = performance.now();
   } while (now - start < ms);
-  return (n * 1000) / (now - start);
+  return { rate: (n * 1000) / (now - start), last };
+}
+
+function timeFor(lib: ParserLib, buf: Buffer, out: Fields, ms: number): number {
+  return timeOps(() => lib.read(buf, out), ms).rate;
 }
 
 export function median(xs: readonly number[]): number {
@@ -34,10 +43,11 @@ export function median(xs: readonly number[]): number {
 
 export const parseSuite: Suite = {
   name: 'parse',
-  describe: 'messages/s parsing an INVITE, a 200 OK and a REGISTER and reading the usual fields',
+  describe: 'messages/s parsing an INVITE, a 200 OK and a REGISTER and reading the usual fields; MSRP SEND parse/relay and HEPv3 encode+decode ops/s',
   async run(ctx): Promise<SuiteResult> {
     const { libs, missing } = await loadParsers();
-    const notes: string[] = [...missing];
+    const loaded = await loadCodecs();
+    const notes: string[] = [...missing, ...loaded.missing];
     const secondsPerPair = ctx.opts.duration ?? (ctx.opts.quick ? 0.5 : 2);
     const rounds = ctx.opts.quick ? 3 : 5;
     const out = emptyFields();
@@ -61,7 +71,17 @@ export const parseSuite: Suite = {
 
     const samples = new Map<string, number[]>();
     const pairs = libs.flatMap((lib) => SAMPLE_MESSAGES.map((msg) => ({ lib, msg }))).filter((p) => !errors.has(key(p.lib, p.msg)));
-    const progress = createProgress('parse', pairs.length * (rounds + 1));
+    const codecs = loaded.codecs.filter((c) => {
+      let why: string;
+      try {
+        why = c.check();
+      } catch (e) {
+        why = `throws: ${(e as Error).message}`;
+      }
+      if (why) notes.push(`${c.lib} ${c.name}: ${why} (not timed)`);
+      return !why;
+    });
+    const progress = createProgress('parse', (pairs.length + codecs.length) * (rounds + 1));
     for (const p of pairs) {
       progress.step(`warm-up ${p.lib.name} ${p.msg.name}`);
       timeFor(p.lib, p.msg.buf, out, 200);
@@ -77,6 +97,7 @@ export const parseSuite: Suite = {
         samples.set(key(p.lib, p.msg), list);
       }
     }
+    const codecSamples = timeCodecs(codecs, rounds, (secondsPerPair * 1000) / rounds, progress);
     progress.done();
 
     const rate = (lib: ParserLib, msg: SampleMessage): number => median(samples.get(key(lib, msg)) ?? []);
@@ -99,11 +120,21 @@ export const parseSuite: Suite = {
     }
     notes.push(`${secondsPerPair} s per parser and message in ${rounds} interleaved rounds after a 200 ms warm-up; one Node ${process.version} process`);
     notes.push('sip.js and jssip parse strings: their figures include buf.toString(); R-URI host is read through each library\'s URI parser');
+    if (codecs.length > 0) notes.push('MSRP and HEP rows: no npm package for MSRP or HEP is installed, so they show absolute ops/s of the tsips codecs with no peer (timed like the SIP rows)');
+    const codecTable: Table = {
+      title: 'MSRP and HEP codecs (operations/s, median of rounds; no npm peer installed)',
+      columns: ['operation', 'codec', 'ops/s', 'MB/s of input'],
+      leftColumns: [0, 1],
+      rows: codecs.map((c) => {
+        const r = median(codecSamples.get(c) ?? []);
+        return [c.name, `${c.lib} ${c.version}`, fmtInt(r), (r * c.bytes / 1e6).toFixed(0)];
+      }),
+    };
     return {
       suite: 'parse',
-      title: 'SIP parser throughput',
+      title: 'SIP parser throughput; MSRP and HEP codecs',
       notes,
-      tables: [table],
+      tables: codecs.length > 0 ? [table, codecTable] : [table],
       summary,
       data: {
         secondsPerPair,
@@ -111,8 +142,25 @@ export const parseSuite: Suite = {
         libs: libs.map((l) => ({ name: l.name, version: l.version })),
         results: pairs.map((p) => ({ lib: p.lib.name, message: p.msg.name, bytes: p.msg.buf.length, samples: samples.get(key(p.lib, p.msg)), median: rate(p.lib, p.msg) })),
         errors: Object.fromEntries(errors),
-        missing,
+        missing: [...missing, ...loaded.missing],
+        codecs: codecs.map((c) => ({ name: c.name, lib: c.lib, version: c.version, bytes: c.bytes, samples: codecSamples.get(c), median: median(codecSamples.get(c) ?? []) })),
       },
     };
   },
 };
+
+/** Times every codec row: a 200 ms warm-up each, then `rounds` rounds of `ms` each. */
+function timeCodecs(codecs: readonly CodecBench[], rounds: number, ms: number, progress: Progress): Map<CodecBench, number[]> {
+  const samples = new Map<CodecBench, number[]>();
+  for (const c of codecs) {
+    progress.step(`warm-up ${c.name}`);
+    timeOps(c.op, 200);
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (const c of codecs) {
+      progress.step(`round ${r + 1}/${rounds} ${c.name}`);
+      samples.set(c, [...(samples.get(c) ?? []), timeOps(c.op, ms).rate]);
+    }
+  }
+  return samples;
+}
