@@ -1,11 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { stopChild } from '../children.js';
-import { capFile } from '../files.js';
 import { ensureCommand } from '../install.js';
 import { memoryOf, noFileLimitOf } from '../memory.js';
-import { PEER_DRIVERS } from '../peers/index.js';
+import { runnablePeers, withPeer } from '../peers/index.js';
 import type { RunningPeer } from '../peers/types.js';
 import { pickPorts } from '../ports.js';
 import { processTreePids } from '../proc.js';
@@ -112,12 +110,7 @@ async function runConnsSuite(ctx: SuiteContext): Promise<SuiteResult> {
   const { n, rounds } = connsPlan(ctx.opts.quick);
   const notes: string[] = [];
   ensureCommand('ss', 'iproute2', ctx.opts.install, ctx.log);
-  const peers = ctx.opts.peers.filter((name) => {
-    if (name === 'kamailio') ensureCommand('kamailio', 'kamailio', ctx.opts.install, ctx.log);
-    const c = PEER_DRIVERS[name].check();
-    if (!c.ok) notes.push(`${name} skipped: ${c.reason}`);
-    return c.ok;
-  });
+  const peers = runnablePeers(ctx.opts.peers, ctx, notes);
   const runs: ConnsRun[] = [];
   const progress = createProgress('conns', rounds * peers.length);
   try {
@@ -128,23 +121,20 @@ async function runConnsSuite(ctx: SuiteContext): Promise<SuiteResult> {
         const dir = join(ctx.runDir, `${name}-${round}`);
         mkdirSync(dir, { recursive: true });
         const [port] = await pickPorts(1);
-        let peer: RunningPeer | undefined;
-        try {
-          peer = await startConnsPeer(name, { ip: IP, port: port!, maxConnections: n + 2000, dir });
-          const r = await holdConnections(peer, port!, n, round, progress);
-          runs.push(r);
-          progress.note(`${name} round ${round}: ${r.held}/${n} held, ${fmt(r.acceptMs / 1000, 2)} s to accept, ${fmt(rssPerConn(r), 0)} B RSS / ${fmt(pssPerConn(r), 0)} B PSS per connection${r.stalled ? ` (stalled: ${r.stalled})` : ''}`);
-          if (round === 1) notes.push(`${name}: config ${peer.configPath}; ${r.after.processes} process${r.after.processes > 1 ? 'es' : ''} measured; open files limit ${r.openFilesLimit}; listen backlog ${r.backlog}`);
-        } catch (e) {
-          const msg = `${name} round ${round} failed: ${(e as Error).message}`;
-          notes.push(msg);
-          progress.note(msg);
-        } finally {
-          if (peer) {
-            await stopChild(peer.child, 5000);
-            capFile(peer.logPath);
-          }
-        }
+        await withPeer(
+          () => startConnsPeer(name, { ip: IP, port: port!, maxConnections: n + 2000, dir }),
+          async (peer) => {
+            const r = await holdConnections(peer, port!, n, round, progress);
+            runs.push(r);
+            progress.note(`${name} round ${round}: ${r.held}/${n} held, ${fmt(r.acceptMs / 1000, 2)} s to accept, ${fmt(rssPerConn(r), 0)} B RSS / ${fmt(pssPerConn(r), 0)} B PSS per connection${r.stalled ? ` (stalled: ${r.stalled})` : ''}`);
+            if (round === 1) notes.push(`${name}: config ${peer.configPath}; ${r.after.processes} process${r.after.processes > 1 ? 'es' : ''} measured; open files limit ${r.openFilesLimit}; listen backlog ${r.backlog}`);
+          },
+          (error) => {
+            const msg = `${name} round ${round} failed: ${error}`;
+            notes.push(msg);
+            progress.note(msg);
+          },
+        );
       }
     }
   } finally {

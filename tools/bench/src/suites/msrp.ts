@@ -2,14 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PeerName } from '../args.js';
-import { stopChild } from '../children.js';
 import { CpuSampler } from '../cpu-sampler.js';
-import { capFile } from '../files.js';
-import { ensureCommand } from '../install.js';
 import { LineChild } from '../line-child.js';
 import { memoryOf } from '../memory.js';
 import type { LoadResult } from '../msrp-load.js';
-import { PEER_DRIVERS } from '../peers/index.js';
+import { PEER_DRIVERS, runnablePeers, withPeer } from '../peers/index.js';
 import type { RunningPeer } from '../peers/types.js';
 import { pickPorts } from '../ports.js';
 import { machineBusyTicks, processTreePids, ticksToMs, treeCpuTicksOf } from '../proc.js';
@@ -82,12 +79,7 @@ function failedRun(peer: PeerName, round: number, error: string): MsrpRun {
 async function runMsrpSuite(ctx: SuiteContext): Promise<SuiteResult> {
   const plan = msrpPlan(ctx.opts);
   const notes: string[] = [];
-  const peers = plan.peers.filter((name) => {
-    if (name === 'kamailio') ensureCommand('kamailio', 'kamailio', ctx.opts.install, ctx.log);
-    const c = PEER_DRIVERS[name].check();
-    if (!c.ok) notes.push(`${name} skipped: ${c.reason}`);
-    return c.ok;
-  });
+  const peers = runnablePeers(plan.peers, ctx, notes);
   notes.push(`load: a separate Node process (src/msrp-client.ts) with ${plan.pairs} sender/receiver pairs of TCP connections to the relay on 127.0.0.1; each receiver AUTHs (no credentials) and gets its session URI (Use-Path); each sender SENDs ${plan.chunk} B text/plain chunks of 64-chunk messages (Message-ID, Byte-Range, Failure-Report: yes) with To-Path = <Use-Path> <receiver URI>, keeping ${plan.window} SENDs waiting for the relay's 200; receivers answer every SEND with 200 (absorbed by the relay) and check each body's CRC-32 against the one sent`);
   notes.push(`${plan.durationS} s of sending per run after ${WARMUP_MS / 1000} s of unrecorded traffic on the same connections, then up to 5 s for the last deliveries; MB/s = delivered body bytes / (first SEND to last delivery); relays run fresh for each run, interleaved (${peers.join(', ')}${plan.rounds > 1 ? ', repeated' : ''})`);
   notes.push('relay CPU: utime+stime of all its processes (/proc) over the measured run; RSS/PSS: smaps_rollup summed over its processes after the run (Kamailio\'s processes share memory: PSS is the fair figure); client CPU peak >= 90 % of a core marks a saturated client');
@@ -103,24 +95,21 @@ async function runMsrpSuite(ctx: SuiteContext): Promise<SuiteResult> {
         const dir = join(ctx.runDir, `${name}-${round}`);
         mkdirSync(dir, { recursive: true });
         const [port] = await pickPorts(1);
-        let peer: RunningPeer | undefined;
-        try {
-          peer = await PEER_DRIVERS[name].start({ mode: 'stateful', template: 'msrp', transport: 't1', ip: IP, port: port!, uas: { ip: IP, port: port! }, dir, shim: '' });
-          if (round === 1) notes.push(`${name}: config ${peer.configPath}`);
-          const r = await measure(peer, plan, round);
-          runs.push(r);
-          progress.note(`${name} round ${round}: ${fmt(mbPerSec(r), 1)} MB/s, ${fmt(cpuMsPerMb(r), 2)} relay CPU ms/MB, relay CPU ${fmt(r.relayCpuPct, 0)} %, client peak ${fmt(r.clientPeakPct, 0)} % -> ${verdictOf(r)}`);
-        } catch (e) {
-          const msg = `${name} round ${round} failed: ${(e as Error).message}`;
-          runs.push(failedRun(name, round, (e as Error).message.split('\n')[0]!));
-          progress.note(msg);
-          notes.push(msg);
-        } finally {
-          if (peer) {
-            await stopChild(peer.child, 5000);
-            capFile(peer.logPath);
-          }
-        }
+        await withPeer(
+          () => PEER_DRIVERS[name].start({ mode: 'stateful', template: 'msrp', transport: 't1', ip: IP, port: port!, uas: { ip: IP, port: port! }, dir, shim: '' }),
+          async (peer) => {
+            if (round === 1) notes.push(`${name}: config ${peer.configPath}`);
+            const r = await measure(peer, plan, round);
+            runs.push(r);
+            progress.note(`${name} round ${round}: ${fmt(mbPerSec(r), 1)} MB/s, ${fmt(cpuMsPerMb(r), 2)} relay CPU ms/MB, relay CPU ${fmt(r.relayCpuPct, 0)} %, client peak ${fmt(r.clientPeakPct, 0)} % -> ${verdictOf(r)}`);
+          },
+          (error) => {
+            const msg = `${name} round ${round} failed: ${error}`;
+            runs.push(failedRun(name, round, error.split('\n')[0]!));
+            progress.note(msg);
+            notes.push(msg);
+          },
+        );
       }
     }
   } finally {

@@ -4,7 +4,7 @@ import type { BenchOptions, PeerName, Transport } from '../args.js';
 import { stopChild } from '../children.js';
 import { capFile } from '../files.js';
 import { ensureCommand } from '../install.js';
-import { PEER_DRIVERS } from '../peers/index.js';
+import { PEER_DRIVERS, runnablePeers } from '../peers/index.js';
 import type { ProxyMode, RunningPeer } from '../peers/types.js';
 import { pickPorts } from '../ports.js';
 import { processTreePids } from '../proc.js';
@@ -63,12 +63,7 @@ async function runProxySuite(mode: ProxyMode, ctx: SuiteContext): Promise<SuiteR
   const plan = proxyPlan(ctx.opts);
   const notes: string[] = [];
   ensureCommand('sipp', 'sip-tester', ctx.opts.install, ctx.log);
-  const peers = plan.peers.filter((name) => {
-    if (name === 'kamailio') ensureCommand('kamailio', 'kamailio', ctx.opts.install, ctx.log);
-    const c = PEER_DRIVERS[name].check();
-    if (!c.ok) notes.push(`${name} skipped: ${c.reason}`);
-    return c.ok;
-  });
+  const peers = runnablePeers(plan.peers, ctx, notes);
   ensureCommand('gcc', 'gcc', ctx.opts.install, ctx.log); // builds the LD_PRELOAD shim
   const shim = buildShim(ctx.runDir);
   const scenarios = prepareScenarios(ctx.opts.scenario, ctx.runDir);

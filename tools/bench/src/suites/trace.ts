@@ -7,7 +7,7 @@ import { capFile } from '../files.js';
 import { diffCounts, type HepCounts } from '../hep-count.js';
 import { ensureCommand } from '../install.js';
 import { LineChild } from '../line-child.js';
-import { PEER_DRIVERS } from '../peers/index.js';
+import { PEER_DRIVERS, runnablePeers } from '../peers/index.js';
 import type { RunningPeer } from '../peers/types.js';
 import { pickPorts } from '../ports.js';
 import { createProgress } from '../progress.js';
@@ -95,12 +95,7 @@ async function runTraceSuite(ctx: SuiteContext): Promise<SuiteResult> {
   const plan = tracePlan(ctx.opts);
   const notes: string[] = [];
   ensureCommand('sipp', 'sip-tester', ctx.opts.install, ctx.log);
-  const peers = plan.peers.filter((name) => {
-    if (name === 'kamailio') ensureCommand('kamailio', 'kamailio', ctx.opts.install, ctx.log);
-    const c = PEER_DRIVERS[name].check();
-    if (!c.ok) notes.push(`${name} skipped: ${c.reason}`);
-    return c.ok;
-  });
+  const peers = runnablePeers(plan.peers, ctx, notes);
   ensureCommand('gcc', 'gcc', ctx.opts.install, ctx.log);
   const shim = buildShim(ctx.runDir);
   const scenarios = prepareScenarios(ctx.opts.scenario, ctx.runDir);
