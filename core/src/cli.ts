@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
+import { parseDefineArg } from './config/defines.js';
 import { ConfigErrors, TsipsError } from './errors.js';
 import { TsipsServer } from './server.js';
 import { VERSION } from './version.js';
 
 /**
  * `tsips -f <cfg>`: run in the foreground; `-C` checks the config and exits 0/1 with every
- * error as `file:line:col: message (hint: ...)` (like `opensips -C`); `-l` sets log_level.
+ * error as `file:line:col: message (hint: ...)` (like `opensips -C`); `-l` sets log_level;
+ * `-D NAME[=value]` (repeatable) defines a name for the config's `#!ifdef` / `#!trydef`.
  * SIGTERM/SIGINT stop the server cleanly, once.
  */
 function parseLevel(v: string): number {
@@ -15,20 +17,31 @@ function parseLevel(v: string): number {
   return n;
 }
 
+/** `-D` given several times: NAME → value, the last one winning. */
+function collectDefine(v: string, acc: Record<string, string>): Record<string, string> {
+  try {
+    const [name, value] = parseDefineArg(v);
+    return { ...acc, [name]: value };
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
 const program = new Command()
   .name('tsips')
   .description('tsips: a SIP server with the OpenSIPS module system')
   .option('-f, --config <file>', 'configuration file', 'config/tsips.cfg')
   .option('-C, --check', 'check the configuration and exit (0 = ok, 1 = errors)')
   .option('-l, --log-level <level>', 'log_level override (-3 alert .. 4 debug)', parseLevel)
+  .option('-D, --define <name[=value]>', 'define a preprocessor name for #!ifdef / #!trydef (repeatable)', collectDefine, {})
   .version(VERSION, '-V, --version');
 
 async function main(): Promise<number> {
   program.parse();
-  const opts = program.opts<{ config: string; check?: boolean; logLevel?: number }>();
+  const opts = program.opts<{ config: string; check?: boolean; logLevel?: number; define: Record<string, string> }>();
   let server: TsipsServer;
   try {
-    server = await TsipsServer.load({ configFile: opts.config, overrides: { log_level: opts.logLevel } });
+    server = await TsipsServer.load({ configFile: opts.config, defines: opts.define, overrides: { log_level: opts.logLevel } });
   } catch (err) {
     return reportStartupError(err);
   }

@@ -37,6 +37,8 @@ export interface ServerOptions {
   /** config text (tests); `configName` names it in error locations */
   configText?: string;
   configName?: string;
+  /** preprocessor defines before the config's first line (`-D NAME[=value]`) */
+  defines?: Readonly<Record<string, string>>;
   /** global parameter overrides (`-l` sets log_level) */
   overrides?: Partial<Record<keyof GlobalParams, number | string | boolean>>;
   /** use this logger instead of creating one from log_level */
@@ -114,7 +116,7 @@ export class TsipsServer {
     } catch (cause) {
       throw new ConfigErrors([new TsipsError('TSIPS_ERR_CONFIG_READ', `cannot read config: ${(cause as Error).message}`, { loc: { file, line: 0 }, cause })]);
     }
-    const ast = parseConfig(text, file); // throws ConfigErrors on syntax errors
+    const ast = parseConfig(text, file, { defines: opts.defines }); // throws ConfigErrors on syntax errors
     const { config, errors, socketLocs } = buildCoreConfig(ast, file, opts.overrides);
     const log = opts.logger ?? createLogger({ level: config.globals.log_level, toStderr: config.globals.log_stderror });
     const configDir = opts.configFile ? dirname(file) : process.cwd();

@@ -102,12 +102,24 @@ export interface ConfigAst {
 
 // ---------------------------------------------------------------- expressions
 
-/** `$name`, `$name(inner)`, `$name(inner)[index]`, `$(name(inner)[index])` */
+/** `{s.substr,1,2}`: a transformation applied to a pseudo-variable's value, as written */
+export interface TransformExpr {
+  /** `s.substr` */
+  name: string;
+  /** the text after the first ',' (`1,2`); split per the transformation's arguments when compiled */
+  params?: string;
+  /** `{s.substr,1,2}` */
+  text: string;
+}
+
+/** `$name`, `$name(inner)`, `$name(inner)[index]`, `$(name(inner)[index]{tr}...)` */
 export interface PvExpr {
   type: 'pv';
   name: string;
   inner?: string;
   index?: PvIndex;
+  /** `$(pv{tr1}{tr2})`: applied left to right to the value read */
+  transforms?: TransformExpr[];
   /** the source text, for messages and PvRef.name */
   text: string;
   loc: Loc;

@@ -1,11 +1,15 @@
 import { TsipsError } from '../errors.js';
 import type { Loc, PvExpr } from './ast.js';
+import { isDirective, type Preprocessor } from './preprocessor.js';
 import { scanPv } from './pv-syntax.js';
 
 /**
  * Tokens of the routing-script language, produced on demand so the parser can switch to raw
  * reading for values that are not tokens (`socket=udp:127.0.0.1:5060 as 1.2.3.4`).
  * Comments: `# ...`, `// ...`, `/* ... *\/`. Lexical errors are recorded and lexing goes on.
+ * With a Preprocessor, a `#!` that starts a line is a directive (`#!define`, `#!ifdef` ...) and
+ * an identifier that names a define is replaced by the tokens of its value (never inside a
+ * string: there only `#!subst` rules apply).
  */
 export type Token =
   | { kind: 'ident'; value: string; loc: Loc; start: number; end: number; nl: boolean }
@@ -28,6 +32,15 @@ const IDENT_CHAR = /[A-Za-z0-9_]/;
 const DIGIT = /[0-9]/;
 const IPV4 = /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\w.])/y;
 const HEX = /0[xX][0-9a-fA-F]+/y;
+/** `#!define A B` + `#!define B A`: how deep expansions may nest before it is called a loop */
+const MAX_EXPANSION_DEPTH = 16;
+
+/** Expanding a define: every token is located at the name it replaces. */
+interface Expansion {
+  at: Loc;
+  depth: number;
+}
+
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\', '"': '"', "'": "'" };
 
 export class Lexer {
@@ -36,15 +49,35 @@ export class Lexer {
   private lineStart = 0;
   /** a newline was crossed since the previous token */
   private sawNewline = true;
+  /** the rest of a define's expansion */
+  private readonly queue: Token[] = [];
+  private finished = false;
 
   constructor(
     private readonly src: string,
     private readonly file: string,
     private readonly errors: TsipsError[],
+    private readonly pp?: Preprocessor,
+    private readonly expansion?: Expansion,
   ) {}
 
   private locAt(pos: number): Loc {
+    if (this.expansion) return this.expansion.at;
     return { file: this.file, line: this.line, col: pos - this.lineStart + 1 };
+  }
+
+  private atLineStart(): boolean {
+    for (let i = this.lineStart; i < this.pos; i++) if (this.src[i] !== ' ' && this.src[i] !== '\t') return false;
+    return true;
+  }
+
+  /** A `#!` directive at this.pos; false when lexing must go on here (`#!include_file`). */
+  private directive(): boolean {
+    const from = this.pos;
+    const resume = this.pp!.directive(this.src, from, this.locAt(from));
+    for (let i = from; i < resume; i++) if (this.src[i] === '\n') this.newline(i);
+    this.pos = resume;
+    return resume !== from + 2;
   }
 
   private error(msg: string, loc: Loc, hint?: string): void {
@@ -67,7 +100,9 @@ export class Lexer {
         this.newline(this.pos);
         this.pos++;
       } else if (c === ' ' || c === '\t' || c === '\r' || c === '\f') this.pos++;
-      else if (c === '#' || (c === '/' && s[this.pos + 1] === '/')) {
+      else if (c === '#' && this.pp && !this.expansion && isDirective(s, this.pos) && this.atLineStart()) {
+        if (!this.directive()) return;
+      } else if (c === '#' || (c === '/' && s[this.pos + 1] === '/')) {
         const nl = s.indexOf('\n', this.pos);
         this.pos = nl < 0 ? s.length : nl;
       } else if (c === '/' && s[this.pos + 1] === '*') {
@@ -83,20 +118,28 @@ export class Lexer {
   }
 
   next(): Token {
+    if (this.queue.length > 0) return this.queue.shift()!;
     this.skipSpace(false);
     const s = this.src;
     const start = this.pos;
     const loc = this.locAt(start);
     const nl = this.sawNewline;
     this.sawNewline = false;
-    if (start >= s.length) return { kind: 'eof', value: '', loc, start, end: start, nl };
+    if (start >= s.length) {
+      if (!this.finished && this.pp && !this.expansion) this.pp.finish();
+      this.finished = true;
+      return { kind: 'eof', value: '', loc, start, end: start, nl };
+    }
     const c = s[start]!;
 
     if (IDENT_START.test(c)) {
       let p = start + 1;
       while (p < s.length && IDENT_CHAR.test(s[p]!)) p++;
       this.pos = p;
-      return { kind: 'ident', value: s.slice(start, p), loc, start, end: p, nl };
+      const word = s.slice(start, p);
+      const def = this.pp?.defines.get(word);
+      if (def !== undefined) return this.expand(word, def.value, loc, start, p, nl);
+      return { kind: 'ident', value: word, loc, start, end: p, nl };
     }
     if (DIGIT.test(c)) {
       IPV4.lastIndex = start;
@@ -119,7 +162,7 @@ export class Lexer {
       return { kind: 'int', value, loc, start, end: p, nl };
     }
     if (c === '"' || c === "'") {
-      const value = this.readString(loc);
+      const value = this.substituted(this.readString(loc));
       return { kind: 'str', value, loc, start, end: this.pos, nl };
     }
     if (c === '$') {
@@ -144,6 +187,41 @@ export class Lexer {
     this.error(`unexpected character '${c}'`, loc);
     this.pos = start + 1;
     return this.next();
+  }
+
+  /** Consume the one-character operator `c` when it comes next on this line. */
+  eatOnLine(c: string): boolean {
+    if (this.queue.length > 0) {
+      if (this.queue[0]!.value !== c) return false;
+      this.queue.shift();
+      return true;
+    }
+    this.skipSpace(true);
+    if (this.src[this.pos] !== c) return false;
+    this.pos++;
+    return true;
+  }
+
+  /** The tokens of a define's value in place of its name (located at the name); none for an empty value. */
+  private expand(name: string, value: string, loc: Loc, start: number, end: number, nl: boolean): Token {
+    const depth = (this.expansion?.depth ?? 0) + 1;
+    if (depth > MAX_EXPANSION_DEPTH) {
+      this.error(`define '${name}' expands into itself`, loc, 'a define cannot use itself, directly or through others');
+      return this.next();
+    }
+    const sub = new Lexer(value, this.file, this.errors, this.pp, { at: loc, depth });
+    const tokens: Token[] = [];
+    for (let t = sub.next(); t.kind !== 'eof'; t = sub.next()) tokens.push({ ...t, start, end, nl: tokens.length === 0 && nl });
+    if (tokens.length === 0) {
+      if (nl) this.sawNewline = true;
+      return this.next();
+    }
+    this.queue.push(...tokens.slice(1));
+    return tokens[0]!;
+  }
+
+  private substituted(s: string): string {
+    return this.pp && this.pp.defines.substs.length > 0 ? this.pp.defines.subst(s) : s;
   }
 
   /** A quoted string at `pos`; strings end on their line (an unterminated one is reported). */
@@ -183,7 +261,11 @@ export class Lexer {
     this.skipSpace(true);
     const s = this.src;
     const loc = this.locAt(this.pos);
-    if (s[this.pos] === '"' || s[this.pos] === "'") return { text: this.readString(loc), quoted: true, loc };
+    if (this.queue.length > 0) {
+      this.error("a #!define that expands to 'name = value' cannot be used here", loc, 'define the value alone and write name = VALUE');
+      this.queue.length = 0;
+    }
+    if (s[this.pos] === '"' || s[this.pos] === "'") return { text: this.substituted(this.readString(loc)), quoted: true, loc };
     const start = this.pos;
     let p = start;
     while (p < s.length) {
@@ -192,6 +274,10 @@ export class Lexer {
       p++;
     }
     this.pos = p;
-    return { text: s.slice(start, p).trim(), quoted: false, loc };
+    const text = s.slice(start, p).trim();
+    const expanded = this.pp && this.pp.defines.size > 0 ? this.pp.defines.expandWords(text) : text;
+    // `listen = MY_SOCKET` where MY_SOCKET is "udp:..." reads as the quoted value
+    const m = expanded !== text ? /^"([^"]*)"$/.exec(expanded) : null;
+    return m ? { text: m[1]!, quoted: true, loc } : { text: expanded, quoted: false, loc };
   }
 }

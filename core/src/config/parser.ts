@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { ConfigErrors, type TsipsError } from '../errors.js';
+import { ConfigErrors, TsipsError } from '../errors.js';
 import type { ConfigAst, Loc, RouteKind } from './ast.js';
+import { Defines } from './defines.js';
 import type { RawValue } from './lexer.js';
 import { parseBlockBody } from './parse-stmt.js';
 import { parseAddress, parseSocket } from './socket-spec.js';
@@ -10,6 +11,8 @@ import { describe, ParseAbort, TokenStream, Unwind } from './token-stream.js';
 export interface ParseOptions {
   /** read an included file; undefined when it does not exist (default: the file system) */
   readFile?(path: string): string | undefined;
+  /** preprocessor defines before the first line (`tsips -D NAME=value`): NAME → value ('' for none) */
+  defines?: Readonly<Record<string, string>>;
 }
 
 export const MAX_INCLUDE_DEPTH = 10;
@@ -41,12 +44,19 @@ function defaultReadFile(path: string): string | undefined {
 
 /**
  * Parse a routing script. Every syntax error of the file (and its includes) is collected and
- * thrown at the end as one ConfigErrors.
+ * thrown at the end as one ConfigErrors. The preprocessor (`#!define`, `#!ifdef` ...) runs as
+ * the text is read; its define table is shared by the included files.
  */
 export function parseConfig(text: string, file: string, opts: ParseOptions = {}): ConfigAst {
   const ast: ConfigAst = { directives: [], routes: [] };
   const errors: TsipsError[] = [];
-  parseInto(ast, text, file, 0, errors, opts.readFile ?? defaultReadFile);
+  let defines: Defines;
+  try {
+    defines = new Defines(opts.defines);
+  } catch (e) {
+    throw new ConfigErrors([new TsipsError('TSIPS_ERR_SYNTAX', (e as Error).message, { loc: { file: '<command line>', line: 0 } })]);
+  }
+  parseInto(ast, text, file, 0, errors, opts.readFile ?? defaultReadFile, defines);
   if (errors.length > 0) throw new ConfigErrors(errors);
   return ast;
 }
@@ -58,8 +68,9 @@ function parseInto(
   depth: number,
   errors: TsipsError[],
   readFile: (path: string) => string | undefined,
+  defines: Defines,
 ): void {
-  const ts: TokenStream = new TokenStream(text, file, errors);
+  const ts: TokenStream = new TokenStream(text, file, errors, defines);
   for (;;) {
     const t = ts.peek();
     if (t.kind === 'eof') return;
@@ -95,7 +106,9 @@ function parseInto(
   function include(ts: TokenStream, word: string, loc: Loc): void {
     const p = ts.next();
     if (p.kind !== 'str') ts.fail(`expected a quoted path after ${word}, found ${describe(p)}`, p.loc);
-    ts.eatOp(';');
+    // only a ';' on this line: looking further would run the directives after the include
+    // before the included file's (#!define in it, #!ifdef here)
+    ts.eatOpOnLine(';');
     const path = isAbsolute(p.value as string) ? (p.value as string) : join(dirname(file), p.value as string);
     if (depth + 1 > MAX_INCLUDE_DEPTH)
       ts.fail(`include depth limit (${MAX_INCLUDE_DEPTH}) exceeded at '${path}'`, loc, 'does a file include itself?');
@@ -104,7 +117,7 @@ function parseInto(
       if (word === 'include_file') ts.fail(`cannot read included file '${path}'`, loc, "the path is relative to the including file's directory; use import_file for an optional file");
       return;
     }
-    parseInto(ast, body, path, depth + 1, errors, readFile);
+    parseInto(ast, body, path, depth + 1, errors, readFile, defines);
   }
 
   function parseModparam(ts: TokenStream, loc: Loc): void {

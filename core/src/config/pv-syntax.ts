@@ -1,9 +1,10 @@
-import type { Loc, PvExpr, PvIndex } from './ast.js';
+import type { Loc, PvExpr, PvIndex, TransformExpr } from './ast.js';
 
 /**
  * Pseudo-variable syntax, shared by the lexer (`$ru` in code) and the format-string compiler
  * (`"from $fu to $var(x)"`): `$name`, `$name(inner)`, `$name(inner)[index]` and the
- * parenthesised `$(name(inner)[index])`. Names may hold '.' between parts (`$err.class`,
+ * parenthesised `$(name(inner)[index]{tr}...)` whose `{...}` are transformations (compiled by
+ * script/transforms.ts). Names may hold '.' between parts (`$err.class`,
  * `$tm.branch.uri`) but never end with one, so `"at $ru."` reads `$ru`.
  */
 export type PvScan = { ok: true; pv: PvExpr; end: number } | { ok: false; error: string; at: number };
@@ -29,6 +30,18 @@ function scanBalanced(src: string, pos: number): number {
     if (c === '\n') return -1;
     if (c === '(') depth++;
     else if (c === ')' && --depth === 0) return p + 1;
+  }
+  return -1;
+}
+
+/** The end of a balanced `{ ... }` starting at `pos` (which holds '{'), or -1: arguments may hold `$(pv{tr})`. */
+function scanBraces(src: string, pos: number): number {
+  let depth = 0;
+  for (let p = pos; p < src.length; p++) {
+    const c = src[p];
+    if (c === '\n') return -1;
+    if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return p + 1;
   }
   return -1;
 }
@@ -68,13 +81,23 @@ export function scanPv(src: string, pos: number, loc: Loc): PvScan {
     } else return { ok: false, error: `bad index '${raw}' in $${name}: expected an integer or a pseudo-variable`, at: p + 1 };
     p = close + 1;
   }
+  const transforms: TransformExpr[] = [];
+  while (wrapped && src[p] === '{') {
+    const end = scanBraces(src, p);
+    if (end < 0) return { ok: false, error: `unterminated '{' in $(${name}`, at: p };
+    const body = src.slice(p + 1, end - 1);
+    const comma = body.indexOf(',');
+    const text = src.slice(p, end);
+    transforms.push(comma < 0 ? { name: body.trim(), text } : { name: body.slice(0, comma).trim(), params: body.slice(comma + 1), text });
+    p = end;
+  }
   if (wrapped) {
-    if (src[p] === '{') return { ok: false, error: `transformations ($(${name}{...})) are not supported`, at: p };
     if (src[p] !== ')') return { ok: false, error: `missing ')' closing $(${name}`, at: p };
     p++;
   }
   const pv: PvExpr = { type: 'pv', name, text: src.slice(pos, p), loc };
   if (inner !== undefined) pv.inner = inner;
   if (index !== undefined) pv.index = index;
+  if (transforms.length > 0) pv.transforms = transforms;
   return { ok: true, pv, end: p };
 }

@@ -1,6 +1,8 @@
 import { TsipsError } from '../errors.js';
 import type { Loc } from './ast.js';
+import type { Defines } from './defines.js';
 import { Lexer, type RawValue, type Token } from './lexer.js';
+import { Preprocessor } from './preprocessor.js';
 
 /** Thrown after a syntax error was recorded: the caller skips to a safe point and goes on. */
 export class ParseAbort extends Error {}
@@ -22,8 +24,10 @@ export class TokenStream {
     src: string,
     readonly file: string,
     readonly errors: TsipsError[],
+    /** with a define table, `#!` directives run and defined names expand */
+    defines?: Defines,
   ) {
-    this.lexer = new Lexer(src, file, errors);
+    this.lexer = new Lexer(src, file, errors, defines && new Preprocessor(defines, errors));
     this.lastEnd = { file, line: 1, col: 1 };
   }
 
@@ -52,6 +56,12 @@ export class TokenStream {
     if (!this.isOp(value)) return false;
     this.next();
     return true;
+  }
+
+  /** eatOp that looks no further than the current line (nothing past it is lexed). */
+  eatOpOnLine(value: string): boolean {
+    if (this.pending.length > 0) return this.eatOp(value);
+    return this.lexer.eatOnLine(value);
   }
 
   expectOp(value: string, context: string): Token {

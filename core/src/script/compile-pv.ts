@@ -2,6 +2,7 @@ import { KEYWORD_PVS, type CoreKeyword, type Loc, type PvExpr, type PvIndex } fr
 import type { PvRef } from '../module/define.js';
 import { nullValue, type CompileState } from './compile-state.js';
 import { intrinsicPv, SetMode, type PvAccess, type PvIndexFn } from './intrinsic-pvs.js';
+import { compileTransforms } from './transforms.js';
 import { toInt } from './values.js';
 
 /**
@@ -11,7 +12,11 @@ import { toInt } from './values.js';
  */
 export function compilePv(cs: CompileState, pv: PvExpr): PvAccess {
   const index = compileIndex(cs, pv.index);
-  return intrinsicPv(cs, pv, index) ?? symbolPv(cs, pv.name, pv.inner, index, pv.text, pv.loc);
+  const access = intrinsicPv(cs, pv, index) ?? symbolPv(cs, pv.name, pv.inner, index, pv.text, pv.loc);
+  if (pv.transforms === undefined) return access;
+  const get = compileTransforms(cs, pv, access.get, (arg) => compilePv(cs, arg).get);
+  // a transformed value is read-only, as in Kamailio; an unknown pv stays the placeholder
+  return { text: access.text, get: access.get === nullValue ? nullValue : get };
 }
 
 /** A pseudo-variable that is assigned: reports it when read-only. */
