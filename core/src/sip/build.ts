@@ -90,15 +90,20 @@ export function buildMessage(m: SipMessage, opts?: BuildOptions): Buffer {
     w.range(hdrEnd, bodyStart + body.length);
     return w.finish();
   }
-  return editedMessage(m, w, ed, opts?.extraHeaders);
+  return editedMessage(m, w, ed, opts);
 }
 
 /** Header lines with the recorded changes applied, a right Content-Length, the body. */
-function editedMessage(m: SipMessage, w: ByteWriter, ed: Edits | undefined, extra: string | undefined): Buffer {
+function editedMessage(m: SipMessage, w: ByteWriter, ed: Edits | undefined, opts: BuildOptions | undefined): Buffer {
   const h = m._h;
   const s = m._s;
   const body = ed?.body ?? m.body;
-  if (ed) for (const l of ed.top) w.text(`${l.text}\r\n`);
+  if (ed) {
+    for (const l of ed.top) {
+      const text = l.render ? l.render(opts) : l.text;
+      if (text) w.text(`${text}\r\n`);
+    }
+  }
   const topVia = ed ? ed.topViaLine() : -1;
   const clName = matcherOf(H_CONTENT_LENGTH);
   let clDone = false;
@@ -127,7 +132,7 @@ function editedMessage(m: SipMessage, w: ByteWriter, ed: Edits | undefined, extr
   if (ed) {
     for (const l of ed.tail) if (l.lname !== 'content-length' && l.lname !== 'l') w.text(`${l.text}\r\n`);
   }
-  extraLines(w, extra);
+  extraLines(w, opts?.extraHeaders);
   if (!clDone) w.latin1(`Content-Length: ${body.length}\r\n`);
   w.latin1('\r\n');
   return w.finish(body);

@@ -4,6 +4,7 @@
  * lines ...); build() renders that state over the received bytes. changeMark()/revertTo()
  * truncate the log and replay it, which is how per-branch changes are undone.
  */
+import type { BuildOptions } from './build.js';
 import { bytesOf } from './chars.js';
 import { H_VIA, type NameMatch, matchLine, matcherFor, matcherOf, signature } from './headers.js';
 import { listRanges, splitList } from './lists.js';
@@ -17,12 +18,21 @@ const RM = 3;
 const RMV = 4;
 const VIA_PARAM = 5;
 const BODY = 6;
+const FIRST_DEFERRED = 7;
+
+/**
+ * Writes a header line (or several, CRLF-separated; '' for none) when the message is built,
+ * from that build's options: what depends on the outgoing socket (double Record-Route) is
+ * only known then, and differs per branch. `opts.via` is our Via, naming that socket.
+ */
+export type LineRenderer = (opts: BuildOptions | undefined) => string;
 
 interface Op {
   kind: number;
   a: string;
   b: string | undefined;
   body: Buffer | undefined;
+  render?: LineRenderer;
 }
 
 /** A header line added by the script: its text (no line end) and its name in lower case. */
@@ -31,6 +41,8 @@ interface AddedLine {
   lname: string;
   /** lname as bytes, to match it like a received header */
   lbytes: Buffer;
+  /** a line written at build time (text is unused) */
+  render?: LineRenderer;
 }
 
 function line(text: string, lname: string): AddedLine {
@@ -84,6 +96,8 @@ export class Edits {
   setRuri(uri: string): void { this.record(RURI, uri); }
   addHeader(line: string): void { this.record(ADD, line); }
   insertHeaderFirst(line: string): void { this.record(FIRST, line); }
+  /** Like insertHeaderFirst, the line being rendered at build time (see LineRenderer). */
+  insertHeaderFirstDeferred(name: string, render: LineRenderer): void { this.record(FIRST_DEFERRED, name, undefined, undefined, render); }
   removeHeader(name: string): number { return this.record(RM, name); }
   removeFirstValue(name: string): boolean { return this.record(RMV, name) > 0; }
   addViaParam(name: string, value?: string): void { this.record(VIA_PARAM, name, value); }
@@ -100,8 +114,8 @@ export class Edits {
     return -1;
   }
 
-  private record(kind: number, a: string, b?: string, body?: Buffer): number {
-    const op: Op = { kind, a, b, body };
+  private record(kind: number, a: string, b?: string, body?: Buffer, render?: LineRenderer): number {
+    const op: Op = { kind, a, b, body, render };
     const r = this.apply(op);
     this.ops.push(op);
     return r;
@@ -112,6 +126,7 @@ export class Edits {
       case RURI: this.ruri = op.a; return 0;
       case ADD: this.tail.push(addedLine(op.a)); return 0;
       case FIRST: this.top.unshift(addedLine(op.a)); return 0;
+      case FIRST_DEFERRED: this.top.unshift({ ...line('', op.a.toLowerCase()), render: op.render }); return 0;
       case RM: return this.remove(op.a);
       case RMV: return this.removeFirst(op.a) ? 1 : 0;
       case VIA_PARAM: this.viaParams.push([op.a, op.b]); return 0;
@@ -184,7 +199,8 @@ function cutFirstValue(lines: AddedLine[], m: NameMatch): boolean {
   const line = lines[i]!;
   const colon = line.text.indexOf(':');
   const values = splitList(line.text.slice(colon + 1));
-  if (values.length <= 1) lines.splice(i, 1);
+  // a deferred line has no values yet: it goes as a whole
+  if (values.length <= 1 || line.render) lines.splice(i, 1);
   else line.text = `${line.text.slice(0, colon)}: ${values.slice(1).join(', ')}`;
   return true;
 }

@@ -1,5 +1,6 @@
 export { SipParseError } from './errors.js';
 export { SipMessage, type BuildOptions } from './message.js';
+export type { LineRenderer } from './edits.js';
 export { type SipUri, parseUri, formatUri, uriHostPort } from './uri.js';
 export { type NameAddr, type Contact, parseNameAddr, parseContact, nameAddrUri } from './nameaddr.js';
 export { type Via, parseVia, setViaParam } from './via.js';

@@ -17,7 +17,7 @@ import { type StartLine, parseStartLine } from './startline.js';
 import { type SipUri, uriAt } from './uri.js';
 import { type Via, viaAt } from './via.js';
 import { type BuildOptions, buildMessage } from './build.js';
-import { Edits } from './edits.js';
+import { Edits, type LineRenderer } from './edits.js';
 import { validateMessage } from './validate.js';
 
 export type { BuildOptions } from './build.js';
@@ -340,6 +340,8 @@ export class SipMessage extends HeaderTable implements StartLine {
   setRuri(uri: string): void { this._ed.setRuri(uri); }
   addHeader(line: string): void { this._ed.addHeader(line); }
   insertHeaderFirst(line: string): void { this._ed.insertHeaderFirst(line); }
+  /** A header line written when the message is built, from that build's options (per branch). */
+  insertHeaderFirstDeferred(name: string, render: LineRenderer): void { this._ed.insertHeaderFirstDeferred(name, render); }
   removeHeader(name: string): number { return this._ed.removeHeader(name); }
   removeFirstValue(name: string): boolean { return this._ed.removeFirstValue(name); }
   addViaParam(name: string, value?: string): void { this._ed.addViaParam(name, value); }

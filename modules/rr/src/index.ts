@@ -1,87 +1,10 @@
-import { defineModule, bool, RouteType, SIP_CORE, advertisedHostPort, parseUri, type ScriptContext, type SipCore, type SipUri } from '@tsips/core';
+import { defineModule, bool, int, RouteType, SIP_CORE } from '@tsips/core';
+import { looseRoute, type LooseState, type RrMatch } from './loose.js';
+import { recordRoute, recordRoutePreset, type RrConfig } from './record.js';
 
 const { REQUEST, FAILURE, BRANCH } = RouteType;
 
-interface RrState {
-  sip: SipCore;
-  appendFromtag: boolean;
-}
-
-/** What loose_route() found in our own Route entry: its URI params ($rr_params). */
-interface RrMatch {
-  params: string;
-}
-
-function rrHeader(ctx: ScriptContext, st: RrState, extra: string): string | undefined {
-  const l = ctx.rcv.listener;
-  if (!l) return undefined;
-  const transport = l.proto === 'udp' ? '' : `;transport=${l.proto}`;
-  let ftag = '';
-  if (st.appendFromtag) {
-    try {
-      if (ctx.msg.fromTag) ftag = `;ftag=${ctx.msg.fromTag}`;
-    } catch {
-      // no usable From: no ftag
-    }
-  }
-  return `Record-Route: <sip:${advertisedHostPort(l)}${transport};lr${ftag}${extra}>`;
-}
-
-function uriParams(u: SipUri): string {
-  return [...u.params].map(([k, v]) => (v === null ? k : `${k}=${v}`)).join(';');
-}
-
-function isOurs(st: RrState, u: SipUri): boolean {
-  return st.sip.myself.host(u.host, u.port ?? (u.scheme === 'sips' ? 5061 : 5060)) || st.sip.myself.host(u.host, undefined);
-}
-
-/**
- * loose_route (RFC 3261 §16.4 and §16.12): drop our own topmost Route entry, send towards the
- * next Route ($du) or, with none left, the R-URI; undo a strict router's R-URI rewrite.
- * 1 = routed by Route headers, -1 = no Route to follow.
- */
-function looseRoute(ctx: ScriptContext, st: RrState): number {
-  const msg = ctx.msg;
-  // a strict router put our Record-Route into the R-URI: restore the original target (16.4)
-  try {
-    const ruri = parseUri(ctx.ruri());
-    if (ruri.params.has('lr') && isOurs(st, ruri)) {
-      const routes = msg.routes();
-      const last = routes[routes.length - 1];
-      if (!last) return -1;
-      ctx.newRuri = last.uri;
-      ctx.ext ??= new Map();
-      ctx.ext.set('rr', { params: uriParams(ruri) } satisfies RrMatch);
-      return 1;
-    }
-  } catch {
-    return -1;
-  }
-  let routes;
-  try {
-    routes = msg.routes();
-  } catch {
-    return -1;
-  }
-  if (routes.length === 0) return -1;
-  let top: SipUri;
-  try {
-    top = parseUri(routes[0]!.uri);
-  } catch {
-    return -1;
-  }
-  if (isOurs(st, top)) {
-    msg.removeFirstValue('route');
-    ctx.ext ??= new Map();
-    ctx.ext.set('rr', { params: uriParams(top) } satisfies RrMatch);
-    const next = routes[1];
-    if (next) ctx.dstUri = next.uri;
-    return 1;
-  }
-  // the first Route is not ours: send there (a preloaded route set)
-  ctx.dstUri = routes[0]!.uri;
-  return 1;
-}
+type RrState = RrConfig & LooseState;
 
 /** rr: Record-Route and loose routing (OpenSIPS rr). */
 export default defineModule({
@@ -89,29 +12,21 @@ export default defineModule({
   doc: 'Record-Route and loose routing',
   params: {
     append_fromtag: bool({ default: true, doc: 'add ;ftag=<From tag> to Record-Route (is_direction needs it)' }),
+    enable_double_rr: int({ default: 1, min: 0, max: 2, doc: 'two Record-Routes (r2=on) when the request leaves on another socket; 2: always' }),
+    enable_full_lr: bool({ default: false, doc: 'write ;lr=on instead of ;lr' }),
   },
   cmds: {
     record_route: {
       args: [{ kind: 'str', optional: true }],
       routes: REQUEST | FAILURE | BRANCH,
-      doc: 'add our Record-Route (optionally with ";p=v" params)',
-      run: (ctx, st: RrState, params?: string) => {
-        const h = rrHeader(ctx, st, params ? (params.startsWith(';') ? params : `;${params}`) : '');
-        if (!h || !ctx.msg.isRequest) return -1;
-        ctx.msg.insertHeaderFirst(h);
-        return 1;
-      },
+      doc: 'add our Record-Route (optionally with ";p=v" params); two when the outgoing socket differs',
+      run: (ctx, st: RrState, params?: string) => recordRoute(ctx, st, params),
     },
     record_route_preset: {
       args: [{ kind: 'str' }, { kind: 'str', optional: true }],
       routes: REQUEST | FAILURE | BRANCH,
-      doc: 'add a Record-Route with the given host[:port] instead of our socket address',
-      run: (ctx, _st: RrState, hostport: string, params?: string) => {
-        if (!ctx.msg.isRequest) return -1;
-        const uri = hostport.startsWith('sip') ? hostport : `sip:${hostport}`;
-        ctx.msg.insertHeaderFirst(`Record-Route: <${uri};lr${params ? (params.startsWith(';') ? params : `;${params}`) : ''}>`);
-        return 1;
-      },
+      doc: 'add a Record-Route with the given host[:port][;params]; with a second address two (outbound, inbound)',
+      run: (ctx, st: RrState, addr: string, addr2?: string) => recordRoutePreset(ctx, st, addr, addr2),
     },
     loose_route: {
       routes: REQUEST,
@@ -148,5 +63,10 @@ export default defineModule({
       get: (ctx) => (ctx.ext?.get('rr') as RrMatch | undefined)?.params ?? null,
     },
   },
-  init: (ctx): RrState => ({ sip: ctx.resolve(SIP_CORE), appendFromtag: ctx.params.append_fromtag }),
+  init: (ctx): RrState => ({
+    sip: ctx.resolve(SIP_CORE),
+    appendFromtag: ctx.params.append_fromtag,
+    doubleRr: ctx.params.enable_double_rr,
+    lr: ctx.params.enable_full_lr ? ';lr=on' : ';lr',
+  }),
 });
