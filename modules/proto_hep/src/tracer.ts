@@ -1,6 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import type { ConnTraceEvent, ConnTraceStatus, Logger, TcpConnInfo, TraceDestination, TraceEvent, Tracer } from '@tsips/core';
 import { AF_INET, AF_INET6, CHUNK, encodeHep2, encodeHep3, IPPROTO_TCP, IPPROTO_UDP, PROTO_TYPE, type HepChunk, type HepMessage } from './codec/index.js';
+import { EncoderCache } from './codec/encoder-cache.js';
 import { payloadText, type PayloadMode, type PayloadParts } from './payload.js';
 import type { Destinations, HepDestination } from './send/destinations.js';
 import type { SendStats } from './send/stats.js';
@@ -19,8 +20,9 @@ const NO_DST = '127.0.0.2';
 
 /**
  * The TRACER service (core/src/trace.ts) over hep_id destinations. message() runs for every
- * traced SIP message: it fills one reused HepMessage and encodes it into one buffer; nothing
- * is looked up but the destination the caller already holds.
+ * traced SIP message: it fills one reused HepMessage and encodes it into one buffer carved
+ * from a slab; nothing is looked up but the destination the caller already holds and the
+ * parsed form of each address string (cached).
  */
 export class HepTracer implements Tracer {
   /** reused for every packet: the encoders read it synchronously */
@@ -30,6 +32,8 @@ export class HepTracer implements Tracer {
   };
   private readonly jsonChunk: HepChunk = { vendor: 0, type: CHUNK.JSON_CORRELATION, value: '' };
   private readonly jsonChunks: readonly HepChunk[] = [this.jsonChunk];
+  /** packet slab and parsed addresses, reused by every HEPv3 packet */
+  private readonly cache = new EncoderCache();
   private encodeErrorLogged = false;
 
   constructor(
@@ -108,7 +112,8 @@ export class HepTracer implements Tracer {
       m.chunks = null;
     } else {
       m.correlation = null;
-      this.jsonChunk.value = JSON.stringify({ [name]: value });
+      // no object per packet: only the value needs escaping (name is ours)
+      this.jsonChunk.value = `{"${name}":${JSON.stringify(value)}}`;
       m.chunks = this.jsonChunks;
     }
   }
@@ -122,7 +127,7 @@ export class HepTracer implements Tracer {
     try {
       if (d.version === 3) {
         if (this.opts.compress) m.payload = deflateSync(m.payload);
-        buf = encodeHep3(m, this.opts.compress);
+        buf = encodeHep3(m, this.opts.compress, this.cache);
       } else if (m.protoType !== PROTO_TYPE.SIP) {
         // HEPv1/v2 carry SIP only: connection events cannot go there
         this.stats.dropped.inc();

@@ -25,6 +25,8 @@ export interface CaptureStats {
   replies: Stat;
 }
 
+const SETTLED = Promise.resolve();
+
 /** "SIP/" opens a reply; nothing else starts that way */
 const isReply = (b: Buffer): boolean => b.length > 4 && b[0] === 0x53 && b[1] === 0x49 && b[2] === 0x50 && b[3] === 0x2f;
 
@@ -44,6 +46,8 @@ export class Capture {
   armed: Armed | null = null;
   /** armed in a failure/branch route: the sends of one transaction (tx.ts) */
   armedTx: Armed | null = null;
+  /** a disarm runs at the end of the current task */
+  private disarmQueued = false;
   private readonly warned = new Set<string>();
 
   constructor(
@@ -128,12 +132,19 @@ export class Capture {
     const a: Armed = { msg, correlation, tx, targets: [], pendingTx: [] };
     if (tx === null) this.armed = a;
     else this.armedTx = a;
-    queueMicrotask(() => {
-      if (this.armed === a) this.armed = null;
-      else if (this.armedTx === a) this.armedTx = null;
-    });
+    if (!this.disarmQueued) {
+      // one reaction per task, not queueMicrotask: node wraps each of those in an AsyncResource
+      this.disarmQueued = true;
+      void SETTLED.then(this.disarm);
+    }
     return a;
   }
+
+  /** The end of the task that armed: nothing processed later (timers, new messages) is captured. */
+  private readonly disarm = (): void => {
+    this.disarmQueued = false;
+    this.armed = this.armedTx = null;
+  };
 }
 
 /** The Call-ID of a message for the correlation chunk (undefined if it has none). */

@@ -15,7 +15,6 @@ class TxTrace {
  * and ACK, retransmissions). A transaction nobody traces carries no callback of ours.
  */
 export class TxTracing {
-  private readonly traces = new WeakMap<TmTransaction, TxTrace>();
   /** the reply tm is about to match (hooks.replyIn runs before RESPONSE_IN) */
   private replyCtx: ScriptContext | null = null;
   private readonly sentOut: number;
@@ -56,14 +55,17 @@ export class TxTracing {
     if (tx.rcv) this.cap.emitIn(t, tx.req, tx.rcv, tt.correlation);
   }
 
-  /** The trace record of `tx`, registering our callback on first use. */
+  /**
+   * The trace record of `tx`, registering our callback on first use. The record is that
+   * callback's param: found again by scanning the transaction's few callbacks, which is
+   * cheaper than a WeakMap entry per traced transaction (an insert per INVITE and BYE).
+   */
   traceOf(tx: TmTransaction): TxTrace {
-    let tt = this.traces.get(tx);
-    if (tt === undefined) {
-      tt = new TxTrace(tx.callId);
-      this.traces.set(tx, tt);
-      this.tm.registerCallback(tx, this.cbTypes, this.onTxEvent, tt);
-    }
+    const cbs = tx.cbs;
+    if (cbs !== null)
+      for (let i = 0; i < cbs.length; i++) if (cbs[i]!.fn === this.onTxEvent) return cbs[i]!.param as TxTrace;
+    const tt = new TxTrace(tx.callId);
+    this.tm.registerCallback(tx, this.cbTypes, this.onTxEvent, tt);
     return tt;
   }
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TestServer } from '@tsips/core';
+import { TM_API } from '@tsips/tm';
 import { answer, isReplyTo, isRequestTo, request, sleep, summary, tracerServer, UAS1, UAS2, uniqueCallId, waitUntil, type FakeTracer } from './helpers.js';
 
 let t: TestServer | undefined;
@@ -123,6 +124,19 @@ describe('scope "t": the whole transaction through tm callbacks', () => {
     await t!.waitForSent(isReplyTo(5999, 200));
     expect(summary(fake)).toEqual(['in 180 Ringing', 'in INVITE', 'out 180 Ringing', 'in 200 OK', 'out 200 OK']);
     expect(fake.traced[0]!.ev.srcPort).toBe(UAS1);
+  });
+
+  it('a transaction traced twice (request route, then onreply_route) carries one tm callback and traces each message once', async () => {
+    const fake = await start();
+    const callId = uniqueCallId();
+    t!.inject(withHdr(request({ callId }), 'X-R'));
+    const inv = await t!.waitForSent(isRequestTo(UAS1, 'INVITE'));
+    t!.inject(answer(inv, 180, 'Ringing'), { srcPort: UAS1 });
+    await t!.waitForSent(isReplyTo(5999, 180));
+    const tm = t!.server.container.resolve(TM_API);
+    const tx = tm.lookupInvite(callId, 1)!;
+    expect(tx.cbs!.filter((c) => (c.types & tm.TMCB.MSG_SENT_OUT) !== 0)).toHaveLength(1);
+    expect(summary(fake)).toEqual(['in INVITE', 'out 100 Trying', 'out INVITE', 'in 180 Ringing', 'out 180 Ringing']);
   });
 
   it('MI "trace off" stops a transaction being traced', async () => {

@@ -1,11 +1,12 @@
 import { inflateRawSync, unzipSync } from 'node:zlib';
 import { AF_INET, AF_INET6, CHUNK, CHUNK_NAMES, GENERIC_SIZE, HDR, MAX_PACKET } from './constants.js';
-import { ipFamily, readIp4, readIp6, writeIp4, writeIp6 } from './ip.js';
+import { parseIp, type EncoderCache } from './encoder-cache.js';
+import { ipFamily, readIp4, readIp6 } from './ip.js';
 import { HepEncodeError, type DecodeResult, type HepChunk, type HepMessage, type HepPacket } from './types.js';
 
 /*
  * HEPv3 (hep.md §1): "HEP3" | total length | chunks of vendor(2) type(2) length(2) value.
- * The encoder sizes the packet first and writes every field into one allocUnsafe'd buffer.
+ * The encoder sizes the packet first and writes every field into one uninitialised buffer.
  * Field order: family, ip proto, source / destination address, ports, time, proto type,
  * capture id, payload (the spec's own example order, Kamailio's too), then the correlation
  * and the extra chunks; receivers do not care about the order.
@@ -20,65 +21,89 @@ const MAX_INFLATED = 1 << 20;
 
 const byteLen = (v: Buffer | string): number => (typeof v === 'string' ? Buffer.byteLength(v) : v.length);
 
+/*
+ * The writers below set bytes directly: per packet the encoder writes some 40 integers, and
+ * Buffer's checked writeUInt16BE/32BE and copy() cost several times a plain store or set().
+ */
+
 function putValue(buf: Buffer, off: number, v: Buffer | string): number {
-  return typeof v === 'string' ? buf.write(v, off) : v.copy(buf, off);
+  if (typeof v === 'string') return buf.write(v, off);
+  buf.set(v, off);
+  return v.length;
 }
 
-function putHdr(buf: Buffer, off: number, type: number, len: number, vendor = 0): number {
-  buf.writeUInt16BE(vendor, off);
-  buf.writeUInt16BE(type, off + 2);
-  buf.writeUInt16BE(len, off + 4);
-  return off + HDR;
+function u16(b: Buffer, o: number, v: number): number {
+  b[o] = v >>> 8;
+  b[o + 1] = v;
+  return o + 2;
 }
 
-/** One address chunk (IPv4 or IPv6 by the literal itself); returns the new offset. */
-function putIp(buf: Buffer, off: number, ip: string, v4type: number, v6type: number): number {
-  const v4 = ip.includes(':') ? false : writeIp4(buf, off + HDR, ip);
-  if (v4) return putHdr(buf, off, v4type, HDR + 4) + 4;
-  if (!writeIp6(buf, off + HDR, ip)) throw new HepEncodeError(`not an IP address: "${ip}"`);
-  return putHdr(buf, off, v6type, HDR + 16) + 16;
+function u32(b: Buffer, o: number, v: number): number {
+  b[o] = v >>> 24;
+  b[o + 1] = v >>> 16;
+  b[o + 2] = v >>> 8;
+  b[o + 3] = v;
+  return o + 4;
 }
 
-const ipChunkSize = (ip: string): number => HDR + (ip.includes(':') ? 16 : 4);
+/** A chunk header (vendor, type, whole length); returns the offset of its value. */
+function putHdr(b: Buffer, o: number, type: number, len: number, vendor = 0): number {
+  u16(b, o, vendor);
+  u16(b, o + 2, type);
+  return u16(b, o + 4, len);
+}
+
+/** One address chunk from its wire bytes (4: IPv4, 16: IPv6); returns the new offset. */
+function putIp(b: Buffer, o: number, ip: Buffer, v4type: number, v6type: number): number {
+  o = putHdr(b, o, ip.length === 4 ? v4type : v6type, HDR + ip.length);
+  b.set(ip, o);
+  return o + ip.length;
+}
+
+function ipBytes(ip: string, cache: EncoderCache | undefined): Buffer {
+  const b = cache ? cache.ip(ip) : parseIp(ip);
+  if (b === null) throw new HepEncodeError(`not an IP address: "${ip}"`);
+  return b;
+}
 
 /**
  * Encode a HEPv3 packet. `payload` goes into chunk 0x000f, or 0x0010 when `compressed` says
  * it already is compressed. Throws HepEncodeError on an unusable address or over 64 KiB.
+ * A sender passes its EncoderCache (packet slab, parsed addresses); without one every call
+ * allocates and parses afresh.
  */
-export function encodeHep3(m: HepMessage, compressed = false): Buffer {
+export function encodeHep3(m: HepMessage, compressed = false, cache?: EncoderCache): Buffer {
+  const src = ipBytes(m.srcIp, cache);
+  const dst = ipBytes(m.dstIp, cache);
   const payloadLen = byteLen(m.payload);
-  let size = FIXED + ipChunkSize(m.srcIp) + ipChunkSize(m.dstIp) + HDR + payloadLen;
+  let size = FIXED + HDR + src.length + HDR + dst.length + HDR + payloadLen;
   const corr = m.correlation;
-  if (corr != null) size += HDR + byteLen(corr);
+  const corrLen = corr != null ? byteLen(corr) : 0;
+  if (corr != null) size += HDR + corrLen;
   const chunks = m.chunks;
   if (chunks) for (let i = 0; i < chunks.length; i++) size += HDR + byteLen(chunks[i]!.value);
   if (size > MAX_PACKET) throw new HepEncodeError(`packet of ${size} bytes exceeds the HEPv3 limit of ${MAX_PACKET}`);
 
-  const b = Buffer.allocUnsafe(size);
-  b.writeUInt32BE(ID_HEP3, 0);
-  b.writeUInt16BE(size, 4);
-  let o = putHdr(b, HDR, CHUNK.FAMILY, 7);
+  const b = cache ? cache.alloc(size) : Buffer.allocUnsafe(size);
+  let o = u32(b, 0, ID_HEP3);
+  o = u16(b, o, size);
+  o = putHdr(b, o, CHUNK.FAMILY, 7);
   b[o++] = m.family;
   o = putHdr(b, o, CHUNK.IP_PROTO, 7);
   b[o++] = m.ipProto;
-  o = putIp(b, o, m.srcIp, CHUNK.SRC_IP4, CHUNK.SRC_IP6);
-  o = putIp(b, o, m.dstIp, CHUNK.DST_IP4, CHUNK.DST_IP6);
-  o = putHdr(b, o, CHUNK.SRC_PORT, 8);
-  o = b.writeUInt16BE(m.srcPort & 0xffff, o);
-  o = putHdr(b, o, CHUNK.DST_PORT, 8);
-  o = b.writeUInt16BE(m.dstPort & 0xffff, o);
-  o = putHdr(b, o, CHUNK.TIME_SEC, 10);
-  o = b.writeUInt32BE(m.timeSec >>> 0, o);
-  o = putHdr(b, o, CHUNK.TIME_USEC, 10);
-  o = b.writeUInt32BE(m.timeUsec >>> 0, o);
+  o = putIp(b, o, src, CHUNK.SRC_IP4, CHUNK.SRC_IP6);
+  o = putIp(b, o, dst, CHUNK.DST_IP4, CHUNK.DST_IP6);
+  o = u16(b, putHdr(b, o, CHUNK.SRC_PORT, 8), m.srcPort);
+  o = u16(b, putHdr(b, o, CHUNK.DST_PORT, 8), m.dstPort);
+  o = u32(b, putHdr(b, o, CHUNK.TIME_SEC, 10), m.timeSec);
+  o = u32(b, putHdr(b, o, CHUNK.TIME_USEC, 10), m.timeUsec);
   o = putHdr(b, o, CHUNK.PROTO_TYPE, 7);
   b[o++] = m.protoType;
-  o = putHdr(b, o, CHUNK.CAPTURE_ID, 10);
-  o = b.writeUInt32BE(m.captureId >>> 0, o);
+  o = u32(b, putHdr(b, o, CHUNK.CAPTURE_ID, 10), m.captureId);
   o = putHdr(b, o, compressed ? CHUNK.COMPRESSED_PAYLOAD : CHUNK.PAYLOAD, HDR + payloadLen);
   o += putValue(b, o, m.payload);
   if (corr != null) {
-    o = putHdr(b, o, CHUNK.CORRELATION_ID, HDR + byteLen(corr));
+    o = putHdr(b, o, CHUNK.CORRELATION_ID, HDR + corrLen);
     o += putValue(b, o, corr);
   }
   if (chunks)

@@ -4,7 +4,7 @@ import type { Logger, TraceDestination } from '@tsips/core';
 import type { HepIdSpec } from '../hep-id.js';
 import type { SendStats } from './stats.js';
 import { TcpLink, type TcpLinkOptions } from './tcp.js';
-import { UdpSockets } from './udp.js';
+import { UdpLink } from './udp.js';
 
 /** One configured hep_id, resolved: what the Tracer hands out and sends to. */
 export class HepDestination implements TraceDestination {
@@ -16,32 +16,32 @@ export class HepDestination implements TraceDestination {
     readonly port: number,
     /** the host's address (resolved once at start-up) */
     readonly ip: string,
-    private readonly udp: UdpSockets,
-    /** set for tcp destinations */
+    /** the sender: a TCP connection (tcp destinations) or a connected UDP socket */
     readonly link: TcpLink | null,
+    private readonly udp: UdpLink | null,
   ) {}
 
   send(buf: Buffer): void {
-    if (this.link) this.link.send(buf);
-    else this.udp.send(this.ip, this.port, buf);
+    if (this.link !== null) this.link.send(buf);
+    else this.udp!.send(buf);
+  }
+
+  close(): void {
+    this.link?.close();
+    this.udp?.close();
   }
 }
 
-/** Every hep_id destination by name, and the sockets behind them. */
+/** Every hep_id destination by name, and the sockets behind them (one per destination). */
 export class Destinations {
   private readonly byName = new Map<string, HepDestination>();
-  private readonly udp: UdpSockets;
-
-  private constructor(stats: SendStats) {
-    this.udp = new UdpSockets(stats);
-  }
 
   /**
    * Resolve host names once (a start-up error when one does not resolve) and build the
    * senders. TCP with version < 3 falls back to UDP with a warning, as OpenSIPS does.
    */
   static async create(specs: readonly HepIdSpec[], tcpOpts: TcpLinkOptions, stats: SendStats, log: Logger): Promise<Destinations> {
-    const d = new Destinations(stats);
+    const d = new Destinations();
     for (const s of specs) {
       let transport = s.transport;
       if (transport === 'tcp' && s.version < 3) {
@@ -56,8 +56,10 @@ export class Destinations {
           throw new Error(`hep_id "${s.name}": cannot resolve host "${s.host}": ${(e as Error).message}`);
         }
       }
-      const link = transport === 'tcp' ? new TcpLink(ip, s.port, tcpOpts, stats, log) : null;
-      d.byName.set(s.name, new HepDestination(s.name, s.version, transport, s.host, s.port, ip, d.udp, link));
+      const tcp = transport === 'tcp';
+      const link = tcp ? new TcpLink(ip, s.port, tcpOpts, stats, log) : null;
+      const udp = tcp ? null : new UdpLink(ip, s.port, stats);
+      d.byName.set(s.name, new HepDestination(s.name, s.version, transport, s.host, s.port, ip, link, udp));
     }
     return d;
   }
@@ -71,7 +73,6 @@ export class Destinations {
   }
 
   close(): void {
-    this.udp.close();
-    for (const d of this.byName.values()) d.link?.close();
+    for (const d of this.byName.values()) d.close();
   }
 }
