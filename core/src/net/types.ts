@@ -45,5 +45,11 @@ export interface Destination {
   noNewConn?: boolean;
 }
 
+/**
+ * What a send carries: one buffer, or the parts of one message in order (stream protos write
+ * them with one writev, without copying; datagram protos and taps see them joined).
+ */
+export type SendData = Buffer | readonly Buffer[];
+
 /** Outcome of a send: the connection used (0 for datagrams) or an error. */
 export type SendResult = { ok: true; conId: number } | { ok: false; error: string };

@@ -1,9 +1,10 @@
 import { CORE_CONFIG, defineModule, SCRIPT, TIMERS } from '@tsips/core';
-import { MSRP_API } from '@tsips/proto_msrp';
+import { MSRP_API, TextMemo } from '@tsips/proto_msrp';
 import { scriptPasswordLookup } from './auth-route.js';
 import { NonceCodec } from './digest.js';
 import { relayMi, type RelayModuleState } from './mi.js';
 import { RELAY_PARAMS, relayConfig, resolveMyUris } from './params.js';
+import { parseMsrpUri } from './uri.js';
 import { handleReply } from './replies.js';
 import { handleRequest } from './requests.js';
 import { SessionTable } from './sessions.js';
@@ -39,6 +40,7 @@ export default defineModule({
       hdl: { id: 0 },
       cfg: relayConfig(p, resolveMyUris(p.my_uri, ctx.resolve(CORE_CONFIG).listeners)),
       sessions,
+      uris: new TextMemo(parseMsrpUri),
       nonces: new NonceCodec(p.nonce_expire, nowMs),
       lookup: scriptPasswordLookup(p, ctx.resolve(SCRIPT), ctx.log),
       stats: {

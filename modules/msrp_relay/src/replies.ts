@@ -1,7 +1,6 @@
 import type { MsrpMessage, MsrpTransaction } from '@tsips/proto_msrp';
 import { matchMyUri } from './requests.js';
 import type { RelayState } from './state.js';
-import { parseMsrpUri } from './uri.js';
 
 export const STATUS_TIMEOUT = '000 408';
 
@@ -21,12 +20,13 @@ export function handleReply(st: RelayState, reply: MsrpMessage | null, tx: MsrpT
     else if (tx.failureReport?.trim() === 'yes') report(st, tx, STATUS_TIMEOUT);
     return;
   }
-  const top = parseMsrpUri(reply.toPath[0] ?? '');
+  // the common case first: a SEND's 200 was answered upstream already; absorbed whatever its To-Path
+  if (reply.status === 200 && tx.method !== 'AUTH') return;
+  const top = st.uris.get(reply.toPath[0] ?? '');
   if (top === undefined || matchMyUri(st, top) === undefined) {
     st.log.debug({ toPath: reply.toPath[0], tx: tx.id }, 'msrp_relay: reply not addressed to this relay dropped');
     return;
   }
-  if (reply.status === 200 && tx.method !== 'AUTH') return;
   if (reply.toPath.length > 1) {
     if (!st.api.forwardReply(st.hdl, reply, tx)) st.log.debug({ tx: tx.id }, 'msrp_relay: reply forwarding failed');
     return;

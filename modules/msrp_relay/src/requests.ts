@@ -2,7 +2,7 @@ import type { MsrpMessage } from '@tsips/proto_msrp';
 import { handleAuth } from './auth.js';
 import type { RelaySession } from './sessions.js';
 import type { RelayState } from './state.js';
-import { parseMsrpUri, sameRelayUri, type MsrpUri } from './uri.js';
+import { sameRelayUri, type MsrpUri } from './uri.js';
 
 export const STATUS_FORBIDDEN = '000 403';
 export const STATUS_NO_SESSION = '000 481';
@@ -19,7 +19,7 @@ export function matchMyUri(st: RelayState, top: MsrpUri): MsrpUri | undefined {
  * forwarded, SEND and REPORT relayed within their session, anything else gets 501.
  */
 export function handleRequest(st: RelayState, req: MsrpMessage): void {
-  const parsed = parseMsrpUri(req.toPath[0] ?? '');
+  const parsed = st.uris.get(req.toPath[0] ?? '');
   if (parsed === undefined) return drop(st, req, 'bad To-Path URI');
   let top = parsed;
   if (top.port === 0) {

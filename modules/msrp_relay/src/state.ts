@@ -1,5 +1,5 @@
 import type { Logger, Stat } from '@tsips/core';
-import type { MsrpApi, MsrpHandle } from '@tsips/proto_msrp';
+import type { MsrpApi, MsrpHandle, TextMemo } from '@tsips/proto_msrp';
 import type { NonceCodec } from './digest.js';
 import type { SessionTable } from './sessions.js';
 import type { MsrpUri } from './uri.js';
@@ -38,6 +38,8 @@ export interface RelayState {
   hdl: MsrpHandle;
   readonly cfg: RelayConfig;
   readonly sessions: SessionTable;
+  /** parseMsrpUri of To-Path URIs, memoised (every frame of a session repeats them) */
+  readonly uris: TextMemo<MsrpUri>;
   readonly nonces: NonceCodec;
   /** null: no authentication, every AUTH gets a session (open relay) */
   readonly lookup: PasswordLookup | null;

@@ -1,5 +1,5 @@
 import { silentLogger, Stat } from '@tsips/core';
-import type { MsrpApi, MsrpForwardOptions, MsrpHandle, MsrpHandler, MsrpMessage, MsrpTransaction } from '@tsips/proto_msrp';
+import { TextMemo, type MsrpApi, type MsrpForwardOptions, type MsrpHandle, type MsrpHandler, type MsrpMessage, type MsrpTransaction } from '@tsips/proto_msrp';
 import { NonceCodec } from '../src/digest.js';
 import { SessionTable } from '../src/sessions.js';
 import type { PasswordLookup, RelayConfig, RelayState } from '../src/state.js';
@@ -111,6 +111,7 @@ export function harness(o: { lookup?: PasswordLookup | null; cfg?: Partial<Relay
     hdl: { id: 1 },
     cfg: { myUris: [parseMsrpUri(RELAY)!], realm: undefined, expires: 1800, minExpires: 60, maxExpires: 3600, calculateHa1: true, ...o.cfg },
     sessions: new SessionTable(nowMs),
+    uris: new TextMemo(parseMsrpUri),
     nonces: new NonceCodec(30, nowMs),
     lookup: o.lookup === undefined ? (u) => (u === 'alice' ? 'secret' : null) : o.lookup,
     stats: {

@@ -1,9 +1,11 @@
-import type { Logger, MessageSink, ReceiveInfo } from '@tsips/core';
+import type { Logger, MessageSink, ReceiveInfo, SendData } from '@tsips/core';
 import type { MsrpApi, MsrpForwardOptions, MsrpHandle, MsrpHandler, MsrpHandlerFilter, MsrpMessage, MsrpNewRequest, MsrpTransaction } from './api.js';
-import { buildReport, buildRequest, buildResponse, relayFrame } from './codec/builder.js';
+import { buildReport, buildRequest, buildResponse, relayFrameParts } from './codec/builder.js';
+import { H } from './codec/headers.js';
 import { MsrpFrame, parseMsrp } from './codec/parser.js';
 import { parseMsrpUri } from './codec/uri.js';
 import { HandlerRegistry } from './dispatch.js';
+import { TextMemo } from './memo.js';
 import { BAD_INPUT, SEND_ERROR, SEND_OK, type Outbound, type SendCode } from './outbound.js';
 import type { MsrpStats } from './stats.js';
 import { Transaction, TransactionTable, type RandomSource, type TxFields } from './transactions.js';
@@ -18,6 +20,8 @@ const METHODS = new Set(['SEND', 'REPORT', 'AUTH']);
 export class MsrpEngine implements MsrpApi, MessageSink {
   readonly handlers = new HandlerRegistry();
   readonly txs: TransactionTable;
+  /** parsed To-Path URIs: a session's frames carry the same ones */
+  private readonly uris = new TextMemo(parseMsrpUri);
 
   constructor(
     private readonly out: Outbound,
@@ -43,7 +47,7 @@ export class MsrpEngine implements MsrpApi, MessageSink {
       tx.handler.onReply(m, tx);
       return;
     }
-    const top = parseMsrpUri(m.toPath[0]!);
+    const top = this.uris.get(m.toPath[0]!);
     if (!top) return this.drop('bad top To-Path URI', rcv);
     this.stats.receivedRequests.inc();
     const reg = this.handlers.match(top);
@@ -96,7 +100,7 @@ export class MsrpEngine implements MsrpApi, MessageSink {
   forwardRequest(hdl: MsrpHandle, req: MsrpMessage, opts: MsrpForwardOptions = {}): SendCode {
     const reg = this.handlers.get(hdl);
     if (!reg || !(req instanceof MsrpFrame) || req.kind !== 'request' || req.toPath.length < 2) return BAD_INPUT;
-    const next = opts.conId ? undefined : parseMsrpUri(req.toPath[1]!);
+    const next = opts.conId ? undefined : this.uris.get(req.toPath[1]!);
     if (!opts.conId && !next) return BAD_INPUT;
     let tx: Transaction | undefined;
     if (req.method !== 'REPORT') {
@@ -107,20 +111,21 @@ export class MsrpEngine implements MsrpApi, MessageSink {
         fromPath: req.fromPath,
         toTop: req.toPath[0]!,
         messageId: req.messageId,
-        byteRange: req.header('byte-range'),
-        failureReport: req.header('failure-report'),
+        byteRange: req.known(H.BYTE_RANGE),
+        failureReport: req.known(H.FAILURE_REPORT),
         param: opts.param,
       });
       if (!tx) return SEND_ERROR;
     }
-    const buf = relayFrame(req, tx?.id, opts.extraHeaders);
-    return this.launch(tx, buf!, next, opts.conId, opts.listener, req.rcv.listener);
+    // the body goes out as a view of the received frame (no copy)
+    const parts = relayFrameParts(req, tx?.id, opts.extraHeaders);
+    return this.launch(tx, parts!, next, opts.conId, opts.listener, req.rcv.listener);
   }
 
   forwardReply(hdl: MsrpHandle, reply: MsrpMessage, tx: MsrpTransaction): boolean {
     if (!this.handlers.get(hdl) || !(reply instanceof MsrpFrame) || reply.kind !== 'response' || !tx.prevId) return false;
-    const buf = relayFrame(reply, tx.prevId);
-    return buf !== undefined && this.reply(tx.prevConId, buf);
+    const parts = relayFrameParts(reply, tx.prevId);
+    return parts !== undefined && this.reply(tx.prevConId, parts);
   }
 
   sendRequest(hdl: MsrpHandle, r: MsrpNewRequest): SendCode {
@@ -141,7 +146,7 @@ export class MsrpEngine implements MsrpApi, MessageSink {
   // ---- internals ----
 
   /** Send a request (its transaction created); a failure now drops the transaction quietly. */
-  private launch(tx: Transaction | undefined, buf: Buffer, next: ReturnType<typeof parseMsrpUri>, conId: number | undefined, forced: MsrpForwardOptions['listener'], inbound: ReceiveInfo['listener']): SendCode {
+  private launch(tx: Transaction | undefined, buf: SendData, next: ReturnType<typeof parseMsrpUri>, conId: number | undefined, forced: MsrpForwardOptions['listener'], inbound: ReceiveInfo['listener']): SendCode {
     const onFail = tx ? (error: string) => this.failTx(tx, error) : this.countLateFailure;
     const code = conId ? this.out.sendOnConn(conId, buf, onFail) : this.out.sendToUri(next!, buf, forced, inbound, onFail);
     if (code === SEND_OK) {
@@ -154,7 +159,7 @@ export class MsrpEngine implements MsrpApi, MessageSink {
     return code;
   }
 
-  private reply(conId: number, buf: Buffer): boolean {
+  private reply(conId: number, buf: SendData): boolean {
     if (this.out.sendOnConn(conId, buf) !== SEND_OK) {
       this.stats.sendFailures.inc();
       return false;

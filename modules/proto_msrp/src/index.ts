@@ -8,6 +8,7 @@ import { MSRP_STATS, MsrpStats } from './stats.js';
 
 export * from './api.js';
 export * from './codec/index.js';
+export { TextMemo } from './memo.js';
 export { msrpProto } from './proto.js';
 export { MsrpEngine } from './engine.js';
 export { TransactionTable, TX_SLOTS, TX_ID_LEN, type RandomSource } from './transactions.js';

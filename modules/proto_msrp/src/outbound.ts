@@ -1,6 +1,6 @@
 import { lookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
-import { ConnState, type Destination, type Listener, type Logger, type TcpManager, type Transports } from '@tsips/core';
+import { ConnState, type Destination, type Listener, type Logger, type SendData, type TcpManager, type Transports } from '@tsips/core';
 import type { MsrpUri } from './codec/uri.js';
 
 /** forward_request / send_request results (msrp.md §6) */
@@ -30,7 +30,7 @@ export class Outbound {
   ) {}
 
   /** Send on live connection `conId` only (no new connection). */
-  sendOnConn(conId: number, buf: Buffer, onFail?: LateFailure): SendCode {
+  sendOnConn(conId: number, buf: SendData, onFail?: LateFailure): SendCode {
     const c = conId ? this.tcp.get(conId) : undefined;
     if (!c || (c.state !== ConnState.OK && c.state !== ConnState.CONNECTING)) return NO_ROUTE;
     const dst: Destination = { proto: c.proto, ip: c.remoteIp, port: c.remotePort, conId, listener: c.listener, noNewConn: true };
@@ -41,7 +41,7 @@ export class Outbound {
    * Send towards `uri` (explicit port required): from `forced`, else from `inbound` if it is a
    * socket of the URI's kind, else from the first socket of that kind (the manager's default).
    */
-  sendToUri(uri: MsrpUri, buf: Buffer, forced: Listener | undefined, inbound: Listener | null, onFail: LateFailure | undefined): SendCode {
+  sendToUri(uri: MsrpUri, buf: SendData, forced: Listener | undefined, inbound: Listener | null, onFail: LateFailure | undefined): SendCode {
     if (uri.port === 0) return BAD_INPUT;
     const proto = uri.secured ? 'msrps' : 'msrp';
     if (!this.transports.hasProto(proto)) return NO_ROUTE;
@@ -68,7 +68,7 @@ export class Outbound {
     return SEND_OK;
   }
 
-  private sendTo(proto: string, ip: string, family: number, port: number, pick: Listener | undefined, forced: boolean, buf: Buffer, onFail: LateFailure | undefined): SendCode {
+  private sendTo(proto: string, ip: string, family: number, port: number, pick: Listener | undefined, forced: boolean, buf: SendData, onFail: LateFailure | undefined): SendCode {
     let listener = pick;
     if (listener && listener.family !== family) {
       if (forced) return NO_ROUTE;

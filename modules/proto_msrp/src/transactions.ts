@@ -6,11 +6,15 @@ import type { MsrpHandler, MsrpTransaction } from './api.js';
  * its response in one of 30 one-second slots. Once a second the oldest slot expires and each
  * of its transactions reaches its handler's onReply with null, so a transaction lives about
  * 30 s (between 29 and 30, as in OpenSIPS) and the timer costs one Map swap per second.
- * The id names its slot: `hex(hash).hex(slot).hex(rand)` padded with random hex to 20 chars.
+ * The id names its slot: two hex digits of the slot, a dot, 64 random bits in hex (19 chars).
+ * The bits are random, not a counter: responses are matched by id alone, whatever connection
+ * they come on, so a peer must not be able to guess the ids of other sessions' transactions.
  */
 
 export const TX_SLOTS = 30;
-export const TX_ID_LEN = 20;
+export const TX_ID_LEN = 19;
+/** "00." ... "1d.": what an id of each slot starts with */
+const SLOT_TAG = Array.from({ length: TX_SLOTS }, (_, i) => `${i.toString(16).padStart(2, '0')}.`);
 /** ids tried before giving up on a (vanishingly unlikely) run of collisions */
 const ID_TRIES = 8;
 
@@ -46,10 +50,10 @@ export class Transaction implements MsrpTransaction {
   }
 }
 
-/** 32 random bits; tests inject a predictable source */
-export type RandomSource = () => number;
+/** 64 random bits as 16 lower-case hex digits; tests inject a predictable source */
+export type RandomSource = () => string;
 
-/** Random uint32s from a pooled crypto buffer (one syscall per 1024 ids). */
+/** Random hex from a pooled crypto buffer (one call into the CSPRNG per 512 ids). */
 export function cryptoRandom(): RandomSource {
   let pool = randomBytes(4096);
   let at = 0;
@@ -58,11 +62,12 @@ export function cryptoRandom(): RandomSource {
       pool = randomBytes(4096);
       at = 0;
     }
-    const v = pool.readUInt32LE(at);
-    at += 4;
-    return v;
+    at += 8;
+    return pool.toString('hex', at - 8, at);
   };
 }
+
+const hexDigit = (c: number): number => (c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1);
 
 export class TransactionTable {
   private slots: Map<string, Transaction>[] = Array.from({ length: TX_SLOTS }, () => new Map());
@@ -97,11 +102,11 @@ export class TransactionTable {
 
   /** Remove and return the transaction a reply with this id answers. */
   take(id: string): Transaction | undefined {
-    const dot = id.indexOf('.');
-    const dot2 = dot < 0 ? -1 : id.indexOf('.', dot + 1);
-    if (dot2 < 0) return undefined;
-    const slot = parseInt(id.slice(dot + 1, dot2), 16);
-    const map = this.slots[slot];
+    if (id.length !== TX_ID_LEN || id.charCodeAt(2) !== 0x2e) return undefined;
+    const hi = hexDigit(id.charCodeAt(0));
+    const lo = hexDigit(id.charCodeAt(1));
+    if (hi < 0 || lo < 0) return undefined;
+    const map = this.slots[hi * 16 + lo];
     const tx = map?.get(id);
     if (!tx) return undefined;
     map!.delete(id);
@@ -145,9 +150,6 @@ export class TransactionTable {
   }
 
   private newId(slot: number): string {
-    const r = this.random();
-    let id = `${(r & 0xff).toString(16)}.${slot.toString(16)}.${this.random().toString(16)}`;
-    while (id.length < TX_ID_LEN) id += this.random().toString(16);
-    return id.length > TX_ID_LEN ? id.slice(0, TX_ID_LEN) : id;
+    return SLOT_TAG[slot]! + this.random();
   }
 }

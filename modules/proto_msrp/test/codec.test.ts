@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ReceiveInfo } from '@tsips/core';
-import { buildReport, buildRequest, buildResponse, MsrpFrame, parseMsrp, parseMsrpUri, PARSE_ERRORS, relayFrame } from '../src/index.js';
+import { buildReport, buildRequest, buildResponse, MsrpFrame, parseMsrp, parseMsrpUri, PARSE_ERRORS, relayFrame, relayFrameParts, splitPath } from '../src/index.js';
 import { RESPONSE, RESPONSE_NO_COMMENT, SEND, send } from './frames.js';
 
 const RCV = { proto: 'msrp', srcIp: '127.0.0.1', srcPort: 40000, dstIp: '127.0.0.1', dstPort: 2855, conId: 7, listener: null, time: 0 } as ReceiveInfo;
@@ -143,6 +143,36 @@ describe('MSRP builder (msrp.md §6 API)', () => {
     );
     // no next hop
     expect(relayFrame(ok(send()), 'abcd')).toBeUndefined();
+  });
+
+  it('relays without copying the body: [new head, view of body + dashes, new id + flag]', () => {
+    const f = ok(send({ id: 'orig12', body: 'x'.repeat(5000), flag: '+', to: 'msrp://r:1/a;tcp msrp://c:2/b;tcp' }));
+    const parts = relayFrameParts(f, 'new1234', ['Foo: bar'])!;
+    expect(parts).toHaveLength(3);
+    expect(parts[1]!.buffer).toBe(f.buf.buffer);
+    expect(parts[1]!.byteOffset).toBe(f.buf.byteOffset + f.bodyStart);
+    expect(parts[2]!.toString('latin1')).toBe('new1234+\r\n');
+    expect(Buffer.concat(parts).toString('latin1')).toBe(relayFrame(f, 'new1234', ['Foo: bar'])!.toString('latin1'));
+    const g = ok(Buffer.concat(parts));
+    expect([g.transactionId, g.toPath, g.fromPath[0], g.header('foo'), g.body?.length]).toEqual(['new1234', ['msrp://c:2/b;tcp'], 'msrp://r:1/a;tcp', 'bar', 5000]);
+    // keeping the id (a REPORT): two parts, the second runs to the end of the frame
+    const rep = relayFrameParts(ok(send({ id: 'keep1', method: 'REPORT', to: 'msrp://r:1/a;tcp\tmsrp://c:2/b;tcp' })), undefined)!;
+    expect(rep).toHaveLength(2);
+    expect(rep[1]!.toString('latin1')).toBe('-------keep1$\r\n');
+    // a tab after the top URI becomes a space in From-Path
+    expect(Buffer.concat(rep).toString('latin1')).toContain('From-Path: msrp://r:1/a;tcp msrp://127.0.0.1:9999/c1;tcp\r\n');
+    // From-Path before To-Path (the grammar wants To-Path first; the parser takes both orders)
+    const swapped = ok('MSRP sw1234 SEND\r\nFrom-Path: msrp://c:3/x;tcp\r\nTo-Path: msrp://r:1/a;tcp msrp://c:2/b;tcp\r\nMessage-ID: m1\r\n-------sw1234$\r\n');
+    expect(relayFrame(swapped, 'nw1234')!.toString('latin1')).toBe(
+      'MSRP nw1234 SEND\r\nFrom-Path: msrp://r:1/a;tcp msrp://c:3/x;tcp\r\nTo-Path: msrp://c:2/b;tcp\r\nMessage-ID: m1\r\n-------nw1234$\r\n',
+    );
+  });
+
+  it('splits path values on runs of spaces and tabs', () => {
+    expect(splitPath('a b')).toEqual(['a', 'b']);
+    expect(splitPath('  a \t b\t')).toEqual(['a', 'b']);
+    expect(splitPath('one')).toEqual(['one']);
+    expect(splitPath('')).toEqual([]);
   });
 
   it('round-trips: a forwarded frame parses with the same headers and body', () => {

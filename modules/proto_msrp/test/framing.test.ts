@@ -12,6 +12,8 @@ class Host implements FramerHost {
   readonly rcv = {} as ReceiveInfo;
   readonly profile: TcpProfile;
   readonly msgs: string[] = [];
+  /** the delivered buffers themselves (to see which are views of a read chunk) */
+  readonly bufs: Buffer[] = [];
   failed: string | undefined;
   constructor(
     readonly options: StreamProtoOptions,
@@ -20,6 +22,7 @@ class Host implements FramerHost {
     this.profile = profile;
   }
   deliver(msg: Buffer): void {
+    this.bufs.push(msg);
     this.msgs.push(msg.toString('latin1'));
   }
   write(): void {
@@ -161,6 +164,58 @@ describe('MSRP stream framing (msrp.md §1, §6 read path)', () => {
         expect(h.msgs).toEqual(frames.map((x) => Buffer.from(x, 'latin1').toString('latin1')));
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('delivers frames inside a read chunk as views of it; a split frame is joined with only what it needs', () => {
+    const frames = [send({ id: 'view1', body: 'a'.repeat(3000) }), RESPONSE, send({ id: 'view2', body: 'b'.repeat(3000) }), send({ id: 'view3', body: 'c'.repeat(500) }), RESPONSE];
+    const all = Buffer.from(frames.join(''), 'latin1');
+    const cut = frames[0]!.length + frames[1]!.length + 1000; // inside view2's body
+    const first = all.subarray(0, cut);
+    const second = Buffer.allocUnsafeSlow(all.length - cut); // a read buffer of its own (not the pool)
+    all.copy(second, 0, cut);
+    const { f, h } = framer();
+    f.push(first);
+    f.push(second);
+    expect(h.msgs).toEqual(frames);
+    // whole in the first chunk: views of it; the split frame: a copy; after it: views of the second chunk
+    expect(h.bufs.map((b) => (b.buffer === first.buffer ? 'first' : b.buffer === second.buffer ? 'second' : 'copy'))).toEqual(['first', 'first', 'copy', 'second', 'second']);
+    expect(f.pending).toBe(false);
+  });
+
+  it('frames right when a header value or a body looks like the end-line of a split frame', () => {
+    // "-------tx77" inside a header value and inside the body (not after CRLF) must not end it
+    const tricky = send({ id: 'tx77', extra: 'X-Note: -------tx77$ not the end\r\n', body: 'z-------tx77$\r\nmore' });
+    const frames = [RESPONSE, tricky, send({ id: 'tx78', body: 'y'.repeat(2500) }), RESPONSE];
+    const all = frames.join('');
+    for (let cut = 1; cut < all.length; cut += 7) {
+      const { f, h } = framer();
+      feed(f, all.slice(0, cut), all.slice(cut));
+      expect(h.msgs, `split at ${cut}`).toEqual(frames);
+      expect(h.failed).toBeUndefined();
+    }
+  });
+
+  it('frames a long pipelined stream the same for any read sizes', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(9000), fc.boolean()), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.integer({ min: 64, max: 70_000 }), { minLength: 1, maxLength: 8 }),
+        (specs, sizes) => {
+          const frames = specs.map(([n, isResponse], i) => (isResponse ? RESPONSE : send({ id: `pipe${i}`, body: 'q'.repeat(n) + '\r\n-------pipeX$' })));
+          const all = Buffer.from(frames.join(''), 'latin1');
+          const { f, h } = framer();
+          for (let at = 0, i = 0; at < all.length; i++) {
+            const to = Math.min(all.length, at + sizes[i % sizes.length]!);
+            f.push(Buffer.from(all.subarray(at, to)));
+            at = to;
+          }
+          expect(h.failed).toBeUndefined();
+          expect(h.msgs).toEqual(frames);
+          expect(f.pending).toBe(false);
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });

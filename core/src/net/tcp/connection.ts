@@ -3,9 +3,10 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { HookBus } from '../../hooks.js';
 import type { FramerHost, MessageSink, ProtoHandler, StreamFramer } from '../proto.js';
-import type { Listener, ProtoName, ReceiveInfo, SendResult } from '../types.js';
+import type { Listener, ProtoName, ReceiveInfo, SendData, SendResult } from '../types.js';
 import { REASON, reasonForSocketError } from './reasons.js';
 import { ConnState, type CloseReason, type StreamProtoOptions, type TcpConnInfo, type TcpProfile } from './types.js';
+import type { HeldWrites, WriteBatch } from './write-batch.js';
 
 type FailFn = (error: string) => void;
 
@@ -40,6 +41,8 @@ const connectTimedOut = (conn: TcpConnection): void => conn.onConnectTimeout();
 export interface ConnOwner {
   readonly log: Logger;
   readonly hooks: HookBus;
+  /** writes made while a read is dispatched are held here and coalesced */
+  readonly batch: WriteBatch;
   /** an outbound connect completed */
   onConnected(conn: TcpConnection): void;
   /** take the connection out of service (idempotent); `detail` goes to waiting senders */
@@ -47,7 +50,7 @@ export interface ConnOwner {
 }
 
 interface QueuedWrite {
-  buf: Buffer;
+  buf: SendData;
   onFail: FailFn | undefined;
 }
 
@@ -70,7 +73,7 @@ export interface ConnInit {
  * no-progress timeout) and the deadlines the manager's periodic scan checks. Socket handlers
  * are created once per connection; nothing allocates a closure per message.
  */
-export class TcpConnection implements TcpConnInfo, FramerHost {
+export class TcpConnection implements TcpConnInfo, FramerHost, HeldWrites {
   readonly id: number;
   readonly proto: ProtoName;
   readonly listener: Listener | null;
@@ -103,6 +106,9 @@ export class TcpConnection implements TcpConnInfo, FramerHost {
   private writeTimer: NodeJS.Timeout | undefined;
   private connectQueue: QueuedWrite[] | null = null;
   private connectTimer: NodeJS.Timeout | undefined;
+  /** buffers sent during the current read dispatch (WriteBatch), written when it ends */
+  private held: Buffer[] | null = null;
+  private heldFails: FailFn[] | null = null;
 
   constructor(owner: ConnOwner, init: ConnInit) {
     this.owner = owner;
@@ -140,8 +146,8 @@ export class TcpConnection implements TcpConnInfo, FramerHost {
     this.socket.connect({ host: this.remoteIp, port: this.remotePort, localAddress, family });
   }
 
-  /** Queue or write `buf` in order. A failure known only later calls onFail once. */
-  send(buf: Buffer, onFail?: FailFn): SendResult {
+  /** Queue or write `buf` (a message, or its parts) in order. A failure known only later calls onFail once. */
+  send(buf: SendData, onFail?: FailFn): SendResult {
     if (this.state === ConnState.OK) return this.writeNow(buf, onFail);
     if (this.state === ConnState.CONNECTING) {
       const q = this.connectQueue!;
@@ -209,36 +215,82 @@ export class TcpConnection implements TcpConnInfo, FramerHost {
     const why = detail ?? reason.text;
     const queued = this.connectQueue;
     const pending = this.pendingFails;
+    const held = this.heldFails;
     this.connectQueue = null;
     this.pendingFails = null;
+    this.held = null;
+    this.heldFails = null;
     if (queued) for (const q of queued) q.onFail?.(why);
     if (pending) for (const f of pending) f(why);
+    if (held) for (const f of held) f(why);
   }
 
   // ---- internals ----
 
   /**
    * Write in order. A chunk counts as postponed (OpenSIPS async write queue) only while the
-   * kernel is not keeping up: from a write() that returns false until 'drain'. Counting every
-   * write whose callback is still due would fill the queue under plain load.
+   * kernel is not keeping up: from a write that leaves the socket over its high-water mark
+   * until 'drain'. Counting every write whose callback is still due would fill the queue under
+   * plain load. During a read dispatch the data is held and leaves with the batch (flushHeld).
    */
-  private writeNow(buf: Buffer, onFail: FailFn | undefined): SendResult {
-    if (this.blocked) {
-      if (this.pendingWrites >= this.options.maxPendingWrites) return this.overflow();
+  private writeNow(buf: SendData, onFail: FailFn | undefined): SendResult {
+    if (this.blocked && this.pendingWrites >= this.options.maxPendingWrites) return this.overflow();
+    const batch = this.owner.batch;
+    if (batch.open) {
+      if (this.held === null) {
+        this.held = [];
+        batch.hold(this);
+      }
+      if (Array.isArray(buf)) for (const b of buf as readonly Buffer[]) this.held.push(b);
+      else this.held.push(buf as Buffer);
+      if (onFail) (this.heldFails ??= []).push(onFail);
+    } else this.writeOut(buf, onFail, null);
+    return { ok: true, conId: this.id };
+  }
+
+  /** The end of a read dispatch: what was held leaves as one write. */
+  flushHeld(): void {
+    const held = this.held;
+    if (held === null) return; // torn down meanwhile (its senders were told)
+    const fails = this.heldFails;
+    this.held = null;
+    this.heldFails = null;
+    this.writeOut(held.length === 1 ? held[0]! : held, undefined, fails);
+  }
+
+  /** One socket write; several buffers are corked into one writev. */
+  private writeOut(buf: SendData, onFail: FailFn | undefined, fails: FailFn[] | null): void {
+    const wasBlocked = this.blocked;
+    if (wasBlocked) {
       this.pendingWrites++;
-      if (onFail) (this.pendingFails ??= []).push(onFail);
+      this.addFails(onFail, fails);
     }
     // while blocked, each completed write is progress (see progress())
-    const flushed = this.blocked ? this.socket.write(buf, this.progress()) : this.socket.write(buf);
-    if (!flushed && !this.blocked) {
+    const cb = wasBlocked ? this.progress() : undefined;
+    const s = this.socket;
+    let flushed: boolean;
+    if (Array.isArray(buf)) {
+      const parts = buf as readonly Buffer[];
+      s.cork();
+      for (let i = 0; i < parts.length - 1; i++) s.write(parts[i]!);
+      s.write(parts[parts.length - 1]!, cb);
+      s.uncork();
+      // what the kernel did not take at uncork is what is still queued
+      flushed = s.writableLength < s.writableHighWaterMark;
+    } else flushed = s.write(buf as Buffer, cb);
+    if (!flushed && !wasBlocked) {
       this.blocked = true;
       this.pendingWrites = 1;
-      if (onFail) (this.pendingFails ??= []).push(onFail);
+      this.addFails(onFail, fails);
       this.writeTimer = setTimeout(writeTimedOut, this.options.sendTimeout, this);
-      this.socket.once('drain', socketDrain);
+      s.once('drain', socketDrain);
     }
     this.extendLifetime(this.profile.conLifetime);
-    return { ok: true, conId: this.id };
+  }
+
+  private addFails(onFail: FailFn | undefined, fails: FailFn[] | null): void {
+    if (onFail) (this.pendingFails ??= []).push(onFail);
+    if (fails) for (const f of fails) (this.pendingFails ??= []).push(f);
   }
 
   /** OpenSIPS: a full postponed-write queue fails the send and marks the connection bad. */
@@ -293,12 +345,16 @@ export class TcpConnection implements TcpConnInfo, FramerHost {
   onData(chunk: Buffer): void {
     if (this.state !== ConnState.OK) return;
     const before = this.delivered;
+    const batch = this.owner.batch;
+    batch.begin();
     try {
       this.framer.push(chunk);
     } catch (e) {
       this.owner.log.error({ err: e, conId: this.id }, 'stream framer threw');
       this.owner.drop(this, REASON.internal);
       return;
+    } finally {
+      batch.end();
     }
     if (this.state !== ConnState.OK) return;
     if (!this.framer.pending) this.readDeadline = 0;

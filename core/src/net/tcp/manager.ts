@@ -4,7 +4,7 @@ import type { GlobalParams } from '../../config/globals.js';
 import type { HookBus } from '../../hooks.js';
 import type { StatsRegistry } from '../../stats/registry.js';
 import type { MessageSink, ProtoHandler } from '../proto.js';
-import type { Destination, Listener, ProtoName, SendResult } from '../types.js';
+import type { Destination, Listener, ProtoName, SendData, SendResult } from '../types.js';
 import { TcpConnection, type ConnOwner } from './connection.js';
 import { applyKeepalive, keepaliveOf, readKeepalive } from './keepalive.js';
 import { copyProfile, matchProfile, profileFromGlobals } from './profile.js';
@@ -12,6 +12,7 @@ import { REASON } from './reasons.js';
 import { TcpStats } from './stats.js';
 import { ConnTable, usable, type AliasResult } from './table.js';
 import { ConnState, type CloseReason, type KeepaliveSettings, type StreamProtoOptions, type TcpConnInfo, type TcpProfile } from './types.js';
+import { WriteBatch } from './write-batch.js';
 
 export interface TcpManagerDeps {
   log: Logger;
@@ -49,6 +50,7 @@ interface ProtoEntry {
 export class TcpManager implements ConnOwner {
   readonly log: Logger;
   readonly hooks: HookBus;
+  readonly batch = new WriteBatch();
   private readonly globals: GlobalParams;
   private readonly stats: TcpStats;
   private readonly table = new ConnTable<TcpConnection>();
@@ -171,7 +173,7 @@ export class TcpManager implements ConnOwner {
    * else one to (proto, ip, port[, listener]), else a new connection unless no-new-conn applies
    * (a matched profile decides; without one dst.noNewConn does).
    */
-  send(dst: Destination, buf: Buffer, onFail?: (error: string) => void): SendResult {
+  send(dst: Destination, buf: SendData, onFail?: (error: string) => void): SendResult {
     let conn: TcpConnection | undefined;
     if (dst.conId) {
       const c = this.table.get(dst.conId);
@@ -183,7 +185,7 @@ export class TcpManager implements ConnOwner {
     return res;
   }
 
-  private connectAndSend(dst: Destination, buf: Buffer, onFail: ((error: string) => void) | undefined): SendResult {
+  private connectAndSend(dst: Destination, buf: SendData, onFail: ((error: string) => void) | undefined): SendResult {
     const entry = this.protos.get(dst.proto);
     if (!entry) return { ok: false, error: `no stream proto "${dst.proto}"` };
     if (!dst.ip) return { ok: false, error: 'no destination address' };

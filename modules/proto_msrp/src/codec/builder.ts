@@ -57,13 +57,6 @@ export function buildReport(id: string, toPath: string, fromPath: string, messag
   );
 }
 
-/** A byte range of the source frame or new bytes, placed at `at` (replacing up to `end`). */
-interface Edit {
-  at: number;
-  end: number;
-  put: Buffer;
-}
-
 /**
  * Relay a frame one hop (forward_request, forward_reply): the top To-Path URI moves to the
  * front of From-Path, `newId` (if given) replaces the transaction id in the first line and
@@ -71,6 +64,16 @@ interface Edit {
  * flag and the body included, is copied byte for byte. Undefined when To-Path has no second URI.
  */
 export function relayFrame(f: MsrpFrame, newId: string | undefined, extra?: readonly string[]): Buffer | undefined {
+  const parts = relayFrameParts(f, newId, extra);
+  return parts && Buffer.concat(parts);
+}
+
+/**
+ * relayFrame without copying the body: the frame as [new head, the received body through
+ * the end-line dashes (a view of f.buf), new end-line id + flag + CRLF] (the last part only
+ * with a new id). Head and end-line share one small allocation.
+ */
+export function relayFrameParts(f: MsrpFrame, newId: string | undefined, extra?: readonly string[]): Buffer[] | undefined {
   const b = f.buf;
   const ti = f.hdrIndex(H.TO_PATH);
   const fi = f.hdrIndex(H.FROM_PATH);
@@ -82,32 +85,46 @@ export function relayFrame(f: MsrpFrame, newId: string | undefined, extra?: read
   while (rest < tve && (b[rest] === SP || b[rest] === HTAB)) rest++;
   if (rest >= tve) return undefined;
   const fvs = f.hdrs[fi + 3]!;
-
-  const edits: Edit[] = [
-    { at: tvs, end: tve, put: b.subarray(rest, tve) },
-    { at: fvs, end: fvs, put: Buffer.concat([b.subarray(tvs, topEnd), SPACE]) },
-  ];
-  if (newId !== undefined) {
-    const id = Buffer.from(newId, 'latin1');
-    const elId = f.endLineStart + DASHES;
-    edits.push({ at: f.idStart, end: f.idEnd, put: id }, { at: elId, end: elId + (f.idEnd - f.idStart), put: id });
-  }
   const lines = headerLines(extra);
-  if (lines) edits.push({ at: f.headersEnd, end: f.headersEnd, put: Buffer.from(lines, 'utf8') });
-  edits.sort((x, y) => x.at - y.at || x.end - y.end);
+  const idBytes = newId === undefined ? 0 : Buffer.byteLength(newId, 'utf8');
+  const linesBytes = lines ? Buffer.byteLength(lines, 'utf8') : 0;
+  const topLen = topEnd - tvs + 1; // the top URI and a space
 
-  const parts: Buffer[] = [];
-  let total = 0;
+  // the head is everything before the body (or before the end-line of a bodiless frame); in it
+  // the id (first line), the two path values (either order) and the extra lines (last) change
+  const cut = f.bodyStart >= 0 ? f.bodyStart : f.endLineStart;
+  const headLen = cut + (newId === undefined ? 0 : idBytes - (f.idEnd - f.idStart)) - (rest - tvs) + topLen + linesBytes;
+  const out = Buffer.allocUnsafe(headLen + (newId === undefined ? 0 : idBytes + 3));
+  let w = 0;
   let pos = 0;
-  for (const e of edits) {
-    if (e.at > pos) parts.push(b.subarray(pos, e.at));
-    parts.push(e.put);
-    total += e.at - pos + e.put.length;
-    pos = e.end;
+  if (newId !== undefined) {
+    w = b.copy(out, 0, 0, f.idStart);
+    w += out.write(newId, w, 'utf8');
+    pos = f.idEnd;
   }
-  parts.push(b.subarray(pos));
-  total += b.length - pos;
-  return Buffer.concat(parts, total);
-}
+  if (tvs < fvs) {
+    w += b.copy(out, w, pos, tvs); // To-Path loses its top URI ...
+    w += b.copy(out, w, rest, fvs);
+    w += b.copy(out, w, tvs, topEnd); // ... which From-Path gains
+    out[w++] = SP;
+    pos = fvs;
+  } else {
+    w += b.copy(out, w, pos, fvs);
+    w += b.copy(out, w, tvs, topEnd);
+    out[w++] = SP;
+    w += b.copy(out, w, fvs, tvs);
+    pos = rest;
+  }
+  w += b.copy(out, w, pos, f.headersEnd);
+  if (lines) w += out.write(lines, w, 'utf8');
+  w += b.copy(out, w, f.headersEnd, cut);
 
-const SPACE = Buffer.from(' ', 'latin1');
+  const parts = [out.subarray(0, headLen), b.subarray(cut, newId === undefined ? b.length : f.endLineStart + DASHES)];
+  if (newId !== undefined) {
+    // the new id, then the received flag and CRLF
+    w += out.write(newId, w, 'utf8');
+    b.copy(out, w, f.endLineStart + DASHES + (f.idEnd - f.idStart));
+    parts.push(out.subarray(headLen));
+  }
+  return parts;
+}

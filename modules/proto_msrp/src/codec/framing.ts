@@ -7,6 +7,11 @@ import { BODY_END, CR, DASH, DASHES, flagOf, IDENT_MAX, isIdent, LF, MSRP_PREFIX
  * the id, walks the header lines (an end-line may follow them directly), and once a blank line
  * opened a body searches for CRLF "-------" + id, resuming where the last chunk stopped so a
  * slowly arriving body is never scanned twice.
+ *
+ * Copying: frames that lie inside one read chunk are delivered as views of it. Only a frame
+ * split across reads is joined, and only with the part of the next chunk it needs (found by
+ * looking ahead for its end-line), so each received byte is copied at most once and most not
+ * at all.
  */
 
 /** The read buffer bound (OpenSIPS' TCP buffer): a frame may not be longer. */
@@ -25,6 +30,9 @@ export const FRAMING_ERRORS = {
 } as const;
 
 const EMPTY = Buffer.alloc(0);
+/** how much of a new chunk joins a frame still in its first line or headers (they are short) */
+const HEAD_STEP = 2048;
+const END_DASHES = Buffer.from('-------', 'latin1');
 const ST_FIRST = 0;
 const ST_HEADERS = 1;
 const ST_BODY = 2;
@@ -41,6 +49,8 @@ export class MsrpStreamFramer implements StreamFramer {
   private idStart = 0;
   private idEnd = 0;
   private attempts = 0;
+  /** times the pending frame was joined with a following chunk */
+  private joins = 0;
   private dead = false;
   private readonly maxChunks: number;
 
@@ -50,27 +60,70 @@ export class MsrpStreamFramer implements StreamFramer {
 
   push(chunk: Buffer): void {
     if (this.dead) return;
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    let rest = chunk;
+    while (rest.length > 0) {
+      if (this.buf.length === 0) {
+        this.buf = rest;
+        rest = EMPTY;
+      } else {
+        // a frame is partly here: join it with the part of `rest` that can complete it
+        const k = this.needed(rest);
+        this.buf = Buffer.concat([this.buf, k === rest.length ? rest : rest.subarray(0, k)]);
+        rest = k === rest.length ? EMPTY : rest.subarray(k);
+      }
+      if (!this.deliverComplete()) return;
+      if (this.buf.length > MAX_MSG_SIZE) {
+        this.die(FRAMING_ERRORS.tooBig);
+        return;
+      }
+    }
+    this.pending = this.buf.length > 0;
+    if (this.pending && ++this.attempts >= this.maxChunks) this.die(FRAMING_ERRORS.tooManyChunks);
+  }
+
+  /** Deliver every complete frame at the start of `buf`; false once the framer died. */
+  private deliverComplete(): boolean {
     while (this.buf.length > 0) {
       const end = this.frameEnd();
       if (end < 0) break;
       if (end > MAX_MSG_SIZE) {
         this.die(FRAMING_ERRORS.tooBig);
-        return;
+        return false;
       }
       const msg = this.buf.subarray(0, end);
       this.buf = this.buf.length === end ? EMPTY : this.buf.subarray(end);
       this.state = ST_FIRST;
       this.scanFrom = 0;
       this.attempts = 0;
+      this.joins = 0;
       this.host.deliver(msg);
-      if (this.dead) return; // the sink may have closed the connection
+      if (this.dead) return false; // the sink may have closed the connection
     }
-    if (this.dead) return;
-    this.pending = this.buf.length > 0;
-    if (!this.pending) return;
-    if (this.buf.length > MAX_MSG_SIZE) this.die(FRAMING_ERRORS.tooBig);
-    else if (++this.attempts >= this.maxChunks) this.die(FRAMING_ERRORS.tooManyChunks);
+    return !this.dead;
+  }
+
+  /**
+   * How many bytes of `next` to join to the frame pending in `buf`: up to the end of its
+   * end-line when that is in `next` (CRLF "-------" id in a body; "-------" id before one),
+   * else all of `next`. An end-line that starts in `buf` ends within the first bytes of `next`,
+   * always included. Taking too much only moves the next frames' bytes along; taking too
+   * little (a header value that looks like an end-line) costs another join, and each further
+   * join of one frame at least doubles it, so a frame is never copied more than about twice.
+   */
+  private needed(next: Buffer): number {
+    const grow = this.joins++ === 0 ? 0 : Math.min(next.length, this.buf.length);
+    if (this.state === ST_FIRST) return Math.max(grow, Math.min(next.length, HEAD_STEP));
+    const marker = this.state === ST_BODY ? BODY_END : END_DASHES;
+    const idLen = this.idEnd - this.idStart;
+    const full = marker.length + idLen + 3; // flag + CRLF
+    let from = 0;
+    for (;;) {
+      const p = next.indexOf(marker, from);
+      if (p < 0 || p + full > next.length) return next.length;
+      const idAt = p + marker.length;
+      if (next.compare(this.buf, this.idStart, this.idEnd, idAt, idAt + idLen) === 0) return Math.max(p + full, Math.min(full, next.length), grow);
+      from = p + 1;
+    }
   }
 
   /** Length of the complete frame at offset 0, or -1 (need more bytes, or failed). */

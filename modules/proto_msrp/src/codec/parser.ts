@@ -116,7 +116,8 @@ export class MsrpFrame implements MsrpMessage {
     return -1;
   }
 
-  private known(id: number): string | undefined {
+  /** the value of known header `id` (H), without a name look-up */
+  known(id: number): string | undefined {
     const i = this.hdrIndex(id);
     return i < 0 ? undefined : this.buf.toString('utf8', this.hdrs[i + 3], this.hdrs[i + 4]);
   }
@@ -143,10 +144,19 @@ interface FrameParts {
   commentEnd: number;
 }
 
-/** URIs of a path header value (separated by spaces) */
+/** URIs of a path header value (separated by runs of spaces or tabs) */
 export function splitPath(v: string): readonly string[] {
-  const parts = v.split(/[ \t]+/);
-  return parts[0] === '' || parts[parts.length - 1] === '' ? parts.filter((p) => p !== '') : parts;
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === SP || c === HTAB) {
+      if (start >= 0) out.push(v.slice(start, i));
+      start = -1;
+    } else if (start < 0) start = i;
+  }
+  if (start >= 0) out.push(start === 0 ? v : v.slice(start));
+  return out;
 }
 
 function equalsFolded(b: Buffer, s: number, want: Buffer): boolean {
