@@ -3,10 +3,12 @@ import { loadCodecs, sampleSend } from '../src/suites/parse-codecs.js';
 import { timeOps } from '../src/suites/parse.js';
 
 describe('parse suite: MSRP and HEP codec rows', () => {
-  it('loads the tsips codecs and each gives the right result before it is timed', async () => {
+  it('loads the tsips codecs and the hep-js peer, and each gives the right result before it is timed', async () => {
     const { codecs, missing } = await loadCodecs();
     expect(missing).toEqual([]);
-    expect(codecs.map((c) => c.lib)).toEqual(['tsips proto_msrp', 'tsips proto_msrp', 'tsips proto_hep']);
+    expect(codecs.map((c) => c.lib)).toEqual(['tsips proto_msrp', 'tsips proto_msrp', 'tsips proto_hep', 'hep-js']);
+    // the HEP peer times the same operation on the same payload
+    expect(codecs[3]!.name).toBe(codecs[2]!.name);
     for (const c of codecs) expect(c.check()).toBe('');
     expect(codecs[0]!.bytes).toBe(sampleSend().length);
   });

@@ -4,8 +4,9 @@ import { REPO_ROOT } from '../paths.js';
 
 /**
  * The `parse` suite's MSRP and HEP rows: tsips codecs (@tsips/proto_msrp, @tsips/proto_hep)
- * each on a realistic input, each checked once before it is timed. No npm package for
- * either protocol is installed, so these rows have no peer to compare with.
+ * each on a realistic input, each checked once before it is timed. HEP has a peer on npm
+ * (`hep-js`, sipcapture's HEP3 library, a dev dependency of the bench); MSRP has none on the
+ * registry, so its rows stand alone (the `msrp` suite compares the relay with Kamailio).
  */
 export interface CodecBench {
   name: string;
@@ -85,6 +86,10 @@ interface HepCodec {
   encodeHep3(m: Record<string, unknown>): Buffer;
   decodeHep3(buf: Buffer): HepPacketLike;
 }
+interface HepJs {
+  encapsulate(payload: string, rcinfo: Record<string, unknown>): Buffer;
+  decapsulate(buf: Buffer): { rcinfo: { srcPort: number; dstPort: number; payloadType: number }; payload: string } | false;
+}
 
 const RCV = { proto: 'msrp', srcIp: '127.0.0.1', srcPort: 40000, dstIp: '127.0.0.1', dstPort: 2855, conId: 1, listener: null, time: 0 };
 
@@ -138,6 +143,34 @@ function hepRows(codec: HepCodec, version: string): CodecBench[] {
   }];
 }
 
+/** The same round trip with hep-js (its API takes and returns the payload as a string). */
+function hepJsRows(codec: HepJs, version: string): CodecBench[] {
+  const payload = sampleSipPayload();
+  const text = payload.toString('latin1');
+  const rcinfo = {
+    protocolFamily: 2, protocol: 17, srcIp: '192.0.2.10', dstIp: '198.51.100.20', srcPort: 5060, dstPort: 5080,
+    timeSeconds: 1_795_000_000, timeUseconds: 123_456, payloadType: 1, captureId: 2001, correlation_id: 'a84b4c76e66710@pc33.example.com',
+  };
+  const roundTrip = () => codec.decapsulate(codec.encapsulate(text, rcinfo));
+  return [{
+    name: `HEPv3 encode + decode, SIP payload (${payload.length} B)`, lib: 'hep-js', version, bytes: payload.length,
+    op: roundTrip,
+    check() {
+      const r = roundTrip();
+      return r && r.payload === text && r.rcinfo.srcPort === 5060 && r.rcinfo.dstPort === 5080 && r.rcinfo.payloadType === 1 ? '' : 'round trip lost fields';
+    },
+  }];
+}
+
+/** An npm package's version from its package.json. */
+function npmVersionOf(pkg: string): string {
+  try {
+    return (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version?: string }).version ?? '?';
+  } catch {
+    return '?';
+  }
+}
+
 /** Every codec row that can load; the others are reported with the reason. */
 export async function loadCodecs(): Promise<{ codecs: CodecBench[]; missing: string[] }> {
   const codecs: CodecBench[] = [];
@@ -145,11 +178,12 @@ export async function loadCodecs(): Promise<{ codecs: CodecBench[]; missing: str
   const loaders: [string, (m: unknown, v: string) => CodecBench[]][] = [
     ['@tsips/proto_msrp', (m, v) => msrpRows(m as MsrpCodec, v)],
     ['@tsips/proto_hep', (m, v) => hepRows(m as HepCodec, v)],
+    ['hep-js', (m, v) => hepJsRows(((m as { default?: unknown }).default ?? m) as HepJs, v)],
   ];
   for (const [pkg, rows] of loaders) {
     try {
       const mod = (await import(pkg)) as Record<string, unknown>;
-      codecs.push(...rows(mod, versionOf(pkg)));
+      codecs.push(...rows(mod, pkg.startsWith('@tsips/') ? versionOf(pkg) : npmVersionOf(pkg)));
     } catch (e) {
       missing.push(`${pkg} codec not available (${(e as Error).message.split('\n')[0]})`);
     }
