@@ -237,6 +237,11 @@ export class SipCore implements MessageSink {
     return this.transports.listeners();
   }
 
+  /** Does `proto` run over connections (tcp, msrp, hep_tcp ...), i.e. is it reliable? */
+  isStreamProto(proto: string): boolean {
+    return this.transports.isStream(proto);
+  }
+
   /** Count a request forwarded statelessly (core:fwd_requests). */
   countForwarded(): void {
     this.s.fwdRequests.inc();

@@ -165,7 +165,7 @@ export function addBranch(
   } finally {
     msg.revertTo(mark);
   }
-  b.reliable = l.proto !== 'udp';
+  b.reliable = tm.sip.isStreamProto(l.proto); // hep_udp is a datagram proto too: Timer A applies
   if ((b.bflags & tm.minorMask) !== 0) b.flags |= BF.MINOR;
   const noNewConn = (b.bflags & tm.sip.noNewConnMask) !== 0 || undefined;
   if (isIP(target.host)) {

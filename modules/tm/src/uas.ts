@@ -37,7 +37,9 @@ export function createServerTx(tm: Tm, ctx: ScriptContext, flags: number): Tx {
     now: tm.now(),
   });
   tx.uasDst = replyDestination(msg, ctx.rcv);
-  tx.uasReliable = ctx.rcv.conId !== 0;
+  // a stream proto is reliable even without the request's connection (SIP injected from HEP
+  // over hep_tcp): RFC 3261 17.2.1 Timer G retransmits over unreliable transports only
+  tx.uasReliable = ctx.rcv.conId !== 0 || tm.sip.isStreamProto(tx.uasDst.proto);
   tx.msgFlags = ctx.flags;
   tx.ruri = ctx.ruri();
   if (p) {

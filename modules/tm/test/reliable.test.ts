@@ -81,3 +81,30 @@ route { if (is_method("ACK")) exit; t_relay("tcp:127.0.0.1:${uasPort}"); }`.repl
     expect(st['tm:retransmission_req_T1_1'] + st['tm:retransmission_rpl_T2']).toBe(0);
   });
 });
+
+describe('RFC 3261 17.2.1: Timer G only over unreliable transports', () => {
+  // found by tools/fuzz: SIP injected from HEP over hep_tcp arrives without a connection
+  // (conId 0) yet is answered over a stream proto; its negative final was retransmitted
+  // over TCP every T1..T2, opening a new connection each time the peer had closed it
+  const inject = async (proto: string, conId: number): Promise<number> => {
+    t = await createTestServer(`socket=udp:127.0.0.1:0
+socket=tcp:127.0.0.1:0
+loadmodule "proto_udp"
+loadmodule "proto_tcp"
+loadmodule "tm"
+modparam("tm", "T1_timer", 20)
+modparam("tm", "T2_timer", 40)
+route { t_reply(486, "Busy Here"); }`);
+    t.inject(request({ via: `SIP/2.0/${proto.toUpperCase()} 127.0.0.1:5999;rport;branch=z9hG4bKg${proto}` }), { proto, conId, srcIp: '127.0.0.1', srcPort: 5999 });
+    await sleep(250);
+    return t.sent.filter((m) => m.text.startsWith('SIP/2.0 486')).length;
+  };
+
+  it('a request on a stream proto without its connection gets its 486 once', async () => {
+    expect(await inject('tcp', 0)).toBe(1);
+  });
+
+  it('over UDP the 486 is still retransmitted until the ACK', async () => {
+    expect(await inject('udp', 0)).toBeGreaterThanOrEqual(3);
+  });
+});

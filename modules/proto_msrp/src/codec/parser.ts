@@ -251,6 +251,8 @@ export function parseMsrp(buf: Buffer, rcv: ReceiveInfo): MsrpFrame | string {
     const id = headerId(buf, pos, ne);
     if (id !== H_OTHER) {
       if (seen & (1 << id)) return PARSE_ERRORS.duplicate;
+      // a path holds at least one URI (RFC 4975 ABNF): an empty one counts as missing
+      if (vs === ve && (id === H.TO_PATH || id === H.FROM_PATH)) return id === H.TO_PATH ? PARSE_ERRORS.noToPath : PARSE_ERRORS.noFromPath;
       seen |= 1 << id;
     }
     hdrs.push(id, pos, ne, vs, ve);
