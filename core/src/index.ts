@@ -28,6 +28,7 @@ export { createLogger, silentLogger, XLOG_LEVELS, type Logger } from './log.js';
 export * from './sip/index.js';
 export type { Listener, ReceiveInfo, Destination, SendData, SendResult, ProtoName } from './net/types.js';
 export type { ProtoHandler, MessageSink, FramerHost, StreamFramer, DatagramEndpoint, DatagramOptions } from './net/proto.js';
+export { StreamFramerBase, EMPTY_BUFFER } from './net/framer-base.js';
 export { ConnState, type TcpProfile, type ProfileQuery, type CloseReason, type CloseKind, type TcpConnInfo, type StreamProtoOptions, type KeepaliveSettings } from './net/tcp/types.js';
 export { Transports, type TransportsDeps } from './net/transports.js';
 export { TcpManager, DEFAULT_STREAM_OPTIONS, type TcpManagerDeps, type ViaAliasResult } from './net/tcp/manager.js';

@@ -1,4 +1,4 @@
-import type { FramerHost, StreamFramer } from '@tsips/core';
+import { EMPTY_BUFFER as EMPTY, StreamFramerBase, type FramerHost, type StreamFramer } from '@tsips/core';
 import { HDR } from './codec/constants.js';
 import { isHep3 } from './codec/hep3.js';
 
@@ -9,30 +9,18 @@ export const HEP_FRAMING_ERRORS = {
   tooManyChunks: 'HEP packet not complete after too many read chunks',
 } as const;
 
-const EMPTY = Buffer.alloc(0);
-
 /**
  * hep_tcp framing (hep.md §3): every packet starts with "HEP3" (or "EEP3") and its 16-bit
  * total length, which delimits it. A packet may take at most hep_max_msg_chunks reads.
  */
-export class HepStreamFramer implements StreamFramer {
-  pending = false;
-  private buf: Buffer = EMPTY;
-  private attempts = 0;
-  private dead = false;
-  private readonly maxChunks: number;
-
-  constructor(private readonly host: FramerHost) {
-    this.maxChunks = host.profile.attrs.maxMsgChunks ?? host.options.maxMsgChunks;
-  }
-
+export class HepStreamFramer extends StreamFramerBase {
   push(chunk: Buffer): void {
     if (this.dead) return;
     this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
     while (this.buf.length >= HDR) {
-      if (!isHep3(this.buf)) return this.die(HEP_FRAMING_ERRORS.badId);
+      if (!isHep3(this.buf)) return void this.die(HEP_FRAMING_ERRORS.badId);
       const len = this.buf.readUInt16BE(4);
-      if (len < HDR) return this.die(HEP_FRAMING_ERRORS.badLength);
+      if (len < HDR) return void this.die(HEP_FRAMING_ERRORS.badLength);
       if (this.buf.length < len) break;
       const pkt = this.buf.subarray(0, len);
       this.buf = this.buf.length === len ? EMPTY : this.buf.subarray(len);
@@ -41,16 +29,9 @@ export class HepStreamFramer implements StreamFramer {
       if (this.dead) return;
     }
     // fewer than 4 bytes cannot be checked yet; 4 or 5 that are not an id fail at once
-    if (this.buf.length >= 4 && !isHep3(this.buf)) return this.die(HEP_FRAMING_ERRORS.badId);
+    if (this.buf.length >= 4 && !isHep3(this.buf)) return void this.die(HEP_FRAMING_ERRORS.badId);
     this.pending = this.buf.length > 0;
     if (this.pending && ++this.attempts >= this.maxChunks) this.die(HEP_FRAMING_ERRORS.tooManyChunks);
-  }
-
-  private die(reason: string): void {
-    this.dead = true;
-    this.pending = false;
-    this.buf = EMPTY;
-    this.host.fail(reason);
   }
 }
 

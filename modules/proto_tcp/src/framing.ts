@@ -1,4 +1,4 @@
-import type { FramerHost, StreamFramer } from '@tsips/core';
+import { EMPTY_BUFFER as EMPTY, StreamFramerBase, type FramerHost, type StreamFramer } from '@tsips/core';
 
 /*
  * SIP over a byte stream (tcp-core.md §5 "Framing"): messages are delimited by the end of
@@ -15,7 +15,6 @@ const SP = 0x20;
 const TAB = 0x09;
 const COLON = 0x3a;
 const PONG = Buffer.from('\r\n');
-const EMPTY = Buffer.alloc(0);
 const CL_NAME = 'content-length';
 
 /** Reason texts handed to FramerHost.fail (logged, and the connection's close reason). */
@@ -26,25 +25,14 @@ export const FRAMING_ERRORS = {
   tooManyChunks: 'message not complete after too many read chunks',
 } as const;
 
-export class SipStreamFramer implements StreamFramer {
-  pending = false;
-
-  /** unconsumed bytes; when `inMessage`, a message starts at offset 0 */
-  private buf: Buffer = EMPTY;
+/** When `inMessage`, a message starts at offset 0 of `buf`. */
+export class SipStreamFramer extends StreamFramerBase {
   private inMessage = false;
   /** offset of the next header line not yet looked at */
   private scanFrom = 0;
   /** Content-Length once seen (-1 before) and the body offset once the headers are complete */
   private bodyLen = -1;
   private bodyStart = -1;
-  /** read chunks the current message has taken so far */
-  private attempts = 0;
-  private dead = false;
-  private readonly maxChunks: number;
-
-  constructor(private readonly host: FramerHost) {
-    this.maxChunks = host.profile.attrs.maxMsgChunks ?? host.options.maxMsgChunks;
-  }
 
   push(chunk: Buffer): void {
     if (this.dead) return;
@@ -131,14 +119,6 @@ export class SipStreamFramer implements StreamFramer {
       }
       pos = lf + 1;
     }
-  }
-
-  private die(reason: string): false {
-    this.dead = true;
-    this.pending = false;
-    this.buf = EMPTY;
-    this.host.fail(reason);
-    return false;
   }
 }
 

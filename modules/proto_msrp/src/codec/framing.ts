@@ -1,4 +1,4 @@
-import type { FramerHost, StreamFramer } from '@tsips/core';
+import { EMPTY_BUFFER as EMPTY, StreamFramerBase, type FramerHost, type StreamFramer } from '@tsips/core';
 import { BODY_END, CR, DASH, DASHES, flagOf, IDENT_MAX, isIdent, LF, MSRP_PREFIX, SP } from './chars.js';
 
 /*
@@ -29,7 +29,6 @@ export const FRAMING_ERRORS = {
   tooManyChunks: 'message not complete after too many read chunks',
 } as const;
 
-const EMPTY = Buffer.alloc(0);
 /** how much of a new chunk joins a frame still in its first line or headers (they are short) */
 const HEAD_STEP = 2048;
 const END_DASHES = Buffer.from('-------', 'latin1');
@@ -37,26 +36,16 @@ const ST_FIRST = 0;
 const ST_HEADERS = 1;
 const ST_BODY = 2;
 
-export class MsrpStreamFramer implements StreamFramer {
-  pending = false;
-
-  /** unconsumed bytes; a frame starts at offset 0 */
-  private buf: Buffer = EMPTY;
+/** A frame starts at offset 0 of `buf`. */
+export class MsrpStreamFramer extends StreamFramerBase {
   private state = ST_FIRST;
   /** next offset to look at: a line start (first line, headers) or a body search start */
   private scanFrom = 0;
   /** the transaction id in `buf` (first line) */
   private idStart = 0;
   private idEnd = 0;
-  private attempts = 0;
   /** times the pending frame was joined with a following chunk */
   private joins = 0;
-  private dead = false;
-  private readonly maxChunks: number;
-
-  constructor(private readonly host: FramerHost) {
-    this.maxChunks = host.profile.attrs.maxMsgChunks ?? host.options.maxMsgChunks;
-  }
 
   push(chunk: Buffer): void {
     if (this.dead) return;
@@ -220,14 +209,6 @@ export class MsrpStreamFramer implements StreamFramer {
   private failNum(reason: string): number {
     this.die(reason);
     return -1;
-  }
-
-  private die(reason: string): false {
-    this.dead = true;
-    this.pending = false;
-    this.buf = EMPTY;
-    this.host.fail(reason);
-    return false;
   }
 }
 
