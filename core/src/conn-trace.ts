@@ -6,7 +6,7 @@ import { MI_INVALID_PARAMS, MiError, type MiCommandSpec } from './mi/types.js';
 import { bool, str } from './module/params.js';
 import type { TcpConnInfo, CloseReason } from './net/tcp/types.js';
 import type { HookBus } from './hooks.js';
-import { dummyContext } from './lifecycle/dummy.js';
+import { connReceiveInfo, dummyContext } from './lifecycle/dummy.js';
 import type { ScriptEngine } from './script/engine.js';
 import { RouteType } from './script/route-type.js';
 import type { ConnTraceEvent, TraceDestination, Tracer } from './trace.js';
@@ -121,16 +121,7 @@ export class ConnTraceEmitter {
     const name = this.control.filterRoute;
     const route = name === undefined ? undefined : this.engine.namedRoute(name);
     if (!route) return true;
-    const ctx = dummyContext(RouteType.REQUEST, {
-      proto: conn.proto,
-      srcIp: conn.remoteIp,
-      srcPort: conn.remotePort,
-      dstIp: conn.localIp,
-      dstPort: conn.localPort,
-      conId: conn.id,
-      listener: conn.listener,
-      time: performance.now(),
-    });
+    const ctx = dummyContext(RouteType.REQUEST, connReceiveInfo(conn));
     try {
       this.engine.run(route, ctx);
     } catch (err) {

@@ -48,7 +48,7 @@ export { forwardStateless } from './routing/forward.js';
 export { targetOf, targetOfUri, resolveTarget, type Target } from './routing/destination.js';
 export { pickListener, advertisedHostPort, viaValue } from './routing/outbound.js';
 export { fnv1a } from './routing/hash.js';
-export { dummyContext } from './lifecycle/dummy.js';
+export { dummyContext, connReceiveInfo } from './lifecycle/dummy.js';
 
 export type { CoreConfig, GlobalParams } from './config/globals.js';
 export { TsipsServer, type ServerOptions } from './server.js';

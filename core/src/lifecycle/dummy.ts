@@ -1,6 +1,7 @@
 import { SipMessage } from '../sip/message.js';
 import { ScriptContext } from '../script/context.js';
 import type { ReceiveInfo } from '../net/types.js';
+import type { TcpConnInfo } from '../net/tcp/types.js';
 
 const DUMMY = Buffer.from(
   'OPTIONS sip:tsips@127.0.0.1 SIP/2.0\r\n' +
@@ -29,4 +30,18 @@ const LOCAL: ReceiveInfo = Object.freeze({
  */
 export function dummyContext(routeType: number, rcv: ReceiveInfo = LOCAL): ScriptContext {
   return new ScriptContext(SipMessage.parse(DUMMY), rcv, routeType);
+}
+
+/** The receive info of a route run for a connection (events, trace filters): $conid $si $sp $Ri $Rp $proto. */
+export function connReceiveInfo(conn: TcpConnInfo): ReceiveInfo {
+  return {
+    proto: conn.proto,
+    srcIp: conn.remoteIp,
+    srcPort: conn.remotePort,
+    dstIp: conn.localIp,
+    dstPort: conn.localPort,
+    conId: conn.id,
+    listener: conn.listener,
+    time: performance.now(),
+  };
 }

@@ -1,5 +1,4 @@
-import { performance } from 'node:perf_hooks';
-import { dummyContext, RouteType, type CloseKind, type CloseReason, type ReceiveInfo, type TcpConnInfo } from '@tsips/core';
+import { connReceiveInfo, dummyContext, RouteType, type CloseKind, type CloseReason, type TcpConnInfo } from '@tsips/core';
 import { CLOSED_EVENT, type TcpopsState } from './state.js';
 
 export const TCP_EVENTS = ['tcp:closed', 'tcp:timeout', 'tcp:reset'] as const;
@@ -22,20 +21,6 @@ export function eventOf(reason: CloseReason): TcpEvent | undefined {
   return EVENT_OF[reason.kind];
 }
 
-/** The receive info of the faked message an event runs with: $conid $si $sp $Ri $Rp $proto. */
-function rcvOf(conn: TcpConnInfo): ReceiveInfo {
-  return {
-    proto: conn.proto,
-    srcIp: conn.remoteIp,
-    srcPort: conn.remotePort,
-    dstIp: conn.localIp,
-    dstPort: conn.localPort,
-    conId: conn.id,
-    listener: conn.listener,
-    time: performance.now(),
-  };
-}
-
 /**
  * The hooks.tcpClosed tap: run event_route[tcp:*] (or the event_callback function instead)
  * for the connection, gated by closed_event. Runs synchronously, in the close path: event
@@ -50,7 +35,7 @@ export function closeEventTap(st: TcpopsState): ((conn: TcpConnInfo, reason: Clo
     if (st.mode === CLOSED_EVENT.FLAGGED && !conn.closedEvent) return;
     const route = routes.get(ev);
     if (!st.callback && !route) return;
-    const ctx = dummyContext(RouteType.EVENT, rcvOf(conn));
+    const ctx = dummyContext(RouteType.EVENT, connReceiveInfo(conn));
     const outer = st.closing; // an event route may close another connection: events nest
     st.closing = conn;
     try {
