@@ -135,13 +135,21 @@ export const localTimeMs = (s: string): number => new Date(s.replace(' ', 'T')).
  * Right after traffic it is about the socket's TCP_KEEPIDLE.
  */
 export function keepaliveTimer(local: string, peer: string): number | null {
-  const out = execFileSync('ss', ['-tnoH', 'state', 'established'], { encoding: 'utf8', timeout: 5000 });
-  const line = out.split('\n').find((l) => {
-    const cols = l.trim().split(/\s+/);
-    return cols[2] === local && cols[3] === peer;
-  });
-  if (!line) throw new Error(`ss shows no established socket ${local} -> ${peer}`);
-  const m = /timer:\(keepalive,(?:(\d+)h)?(?:(\d+)min)?(?:(\d+)sec)?(?:(\d+)ms)?/.exec(line);
-  if (!m) return null;
-  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0) + Number(m[4] ?? 0) / 1000;
+  // right after traffic the socket may still show its retransmission timer ("on") until the
+  // peer's ACK arrives; the keepalive timer is re-armed then, so look again for up to 1 s
+  for (let attempt = 0; ; attempt++) {
+    const out = execFileSync('ss', ['-tnoH', 'state', 'established'], { encoding: 'utf8', timeout: 5000 });
+    const line = out.split('\n').find((l) => {
+      const cols = l.trim().split(/\s+/);
+      return cols[2] === local && cols[3] === peer;
+    });
+    if (!line) throw new Error(`ss shows no established socket ${local} -> ${peer}`);
+    const m = /timer:\(keepalive,(?:(\d+)h)?(?:(\d+)min)?(?:(\d+)sec)?(?:(\d+)ms)?/.exec(line);
+    if (m) return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0) + Number(m[4] ?? 0) / 1000;
+    if (attempt === 20) return null;
+    Atomics.wait(SLEEPER, 0, 0, 50);
+  }
 }
+
+/** for a short synchronous pause between `ss` looks */
+const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
