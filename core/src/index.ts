@@ -53,4 +53,4 @@ export { dummyContext, connReceiveInfo } from './lifecycle/dummy.js';
 export type { CoreConfig, GlobalParams } from './config/globals.js';
 export { TsipsServer, type ServerOptions } from './server.js';
 export { VERSION } from './version.js';
-export { createTestServer, sipRequest, firstLine, type TestServer, type SentMessage } from './testing.js';
+export { createTestServer, sipRequest, firstLine, waitFor, recorder, type TestServer, type SentMessage } from './testing.js';

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { TsipsServer } from './server.js';
 import { silentLogger, type Logger } from './log.js';
 import type { Destination, Listener, ReceiveInfo } from './net/types.js';
-import type { ModuleDefinition } from './module/define.js';
+import { defineModule, type ModuleDefinition } from './module/define.js';
 
 export interface SentMessage {
   buf: Buffer;
@@ -110,3 +110,22 @@ export function sipRequest(
 
 /** The first line of a sent message ('SIP/2.0 200 OK' or 'INVITE sip:... SIP/2.0'). */
 export const firstLine = (m: SentMessage): string => m.text.slice(0, m.text.indexOf('\r\n'));
+
+/** Poll `cond` every few ms until it holds; throws naming `what` after `ms`. */
+export async function waitFor(cond: () => boolean, what: string, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** A module with `rec("text")` that records what the script passes it (for route tests). */
+export function recorder(): { module: ModuleDefinition; seen: string[] } {
+  const seen: string[] = [];
+  const module = defineModule({
+    name: 'rec',
+    cmds: { rec: { args: [{ kind: 'str' }], run: (_ctx, _st, text: string) => (seen.push(text), 1) } },
+  });
+  return { module, seen };
+}

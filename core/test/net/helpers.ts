@@ -10,6 +10,7 @@ import { Transports } from '../../src/net/transports.js';
 import type { CloseReason, TcpConnInfo } from '../../src/net/tcp/types.js';
 import type { Listener, ReceiveInfo } from '../../src/net/types.js';
 import { StatsRegistry } from '../../src/stats/registry.js';
+export { waitFor } from '../../src/testing.js';
 
 /** Core globals with their defaults, plus overrides. */
 export function globals(over: Partial<GlobalParams> = {}): GlobalParams {
@@ -69,13 +70,6 @@ export function makeStack(over: Partial<GlobalParams> = {}, scanIntervalMs = 100
 }
 
 /** Poll until `cond` holds (bounded). */
-export async function waitFor(cond: () => boolean, what: string, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** Everything a test opened, closed in afterEach. */
 export class Cleanup {

@@ -1,7 +1,8 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { createTestServer, defineModule, type ModuleDefinition, type TestServer } from '@tsips/core';
+import { createTestServer, type ModuleDefinition, type TestServer } from '@tsips/core';
 import protoHep, { decodeHep, type HepPacket } from '../src/index.js';
+export { waitFor, recorder } from '@tsips/core';
 
 /** A HEP collector on 127.0.0.1:0 (UDP or TCP) that decodes what it gets. */
 export interface Collector {
@@ -76,23 +77,7 @@ export class Cleanup {
   }
 }
 
-/** A module with `rec("text")` that records what the script passes it. */
-export function recorder(): { module: ModuleDefinition; seen: string[] } {
-  const seen: string[] = [];
-  const module = defineModule({
-    name: 'rec',
-    cmds: { rec: { args: [{ kind: 'str' }], run: (_ctx, _st, text: string) => (seen.push(text), 1) } },
-  });
-  return { module, seen };
-}
 
-export async function waitFor(cond: () => boolean, what: string, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,14 +1,8 @@
 import net from 'node:net';
-import { createTestServer, defineModule, type ModuleDefinition, type TestServer } from '@tsips/core';
+import { createTestServer, defineModule, waitFor, type ModuleDefinition, type TestServer } from '@tsips/core';
 import protoMsrp, { MSRP_API, type MsrpApi, type MsrpHandle, type MsrpHandlerFilter, type MsrpMessage, type MsrpTransaction } from '../src/index.js';
+export { waitFor } from '@tsips/core';
 
-export async function waitFor(cond: () => boolean, what: string, ms = 4000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 const FRAME = /^MSRP (\S+) [\s\S]*?\r\n-------\1[$+#]\r\n/;
 

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { HookBus, StatsRegistry, TcpManager, Transports, silentLogger, type CloseReason, type GlobalParams, type Listener, type MessageSink, type ReceiveInfo, type TcpConnInfo } from '@tsips/core';
 import { tcpProto } from '../src/proto.js';
+export { waitFor } from '@tsips/core';
 
 /** The TCP defaults the core globals have (GLOBAL_PARAMS), for a manager built without a config. */
 const TCP_GLOBALS = {
@@ -67,13 +68,6 @@ export function connect(port: number, opened: net.Socket[]): Promise<net.Socket>
   });
 }
 
-export async function waitFor(cond: () => boolean, what: string, ms = 4000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

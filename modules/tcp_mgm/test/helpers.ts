@@ -7,6 +7,7 @@ import pino from 'pino';
 import { createTestServer, type Listener, type Logger, type ModuleDefinition, type TestServer } from '@tsips/core';
 import { SqliteDriver, type SqlRow } from '@tsips/db_sqlite';
 import { COLUMNS, type ColumnNames, type RuleContext } from '../src/index.js';
+export { waitFor } from '@tsips/core';
 
 export const SCHEMA = readFileSync(fileURLToPath(new URL('../../../config/db/tcp_mgm-sqlite.sql', import.meta.url)), 'utf8');
 
@@ -121,13 +122,5 @@ export class Cleanup {
     for (const s of this.sockets.splice(0)) s.destroy();
     await Promise.all(this.servers.splice(0).map((s) => s.stop()));
     await Promise.all(this.peers.splice(0).map((p) => new Promise((r) => p.close(r))));
-  }
-}
-
-export async function waitFor(cond: () => boolean, what: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
   }
 }

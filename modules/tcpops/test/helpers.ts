@@ -1,5 +1,6 @@
 import net from 'node:net';
-import { createTestServer, defineModule, type ModuleDefinition, type TestServer } from '@tsips/core';
+import { createTestServer, type ModuleDefinition, type TestServer } from '@tsips/core';
+export { waitFor, recorder } from '@tsips/core';
 
 /** Everything a test opened, closed in afterEach. */
 export class Cleanup {
@@ -29,23 +30,7 @@ export class Cleanup {
   }
 }
 
-/** A module with `rec("text")` that records what the script passes it. */
-export function recorder(): { module: ModuleDefinition; seen: string[] } {
-  const seen: string[] = [];
-  const module = defineModule({
-    name: 'rec',
-    cmds: { rec: { args: [{ kind: 'str' }], run: (_ctx, _st, text: string) => (seen.push(text), 1) } },
-  });
-  return { module, seen };
-}
 
-export async function waitFor(cond: () => boolean, what: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 let seq = 0;
 /** An OPTIONS request over TCP carrying extra headers (X-Op, X-Id ...) for the test script. */
